@@ -1,0 +1,156 @@
+"""Composition root and CLI: Settings → engine → repos → services → chat → scheduler.
+
+Only this module builds settings, the engine, clients and the scheduler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot import cli
+from bot.chat.commands import Commands
+from bot.tracker.ports import Clock, FixedClock, SystemClock
+from bot.tracker.seeds import SeedError
+from bot.tracker.service import Tracker
+from config.settings import Settings
+from storage.async_store import AsyncProxy, db_executor
+from storage.db import DatabaseError, make_engine
+from storage.migrate import upgrade
+from storage.outbox import OutboxStore
+from storage.repository import Repository
+
+log = logging.getLogger("bot")
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class CliError(Exception):
+    """An expected failure: printed as one line, exit status 2."""
+
+
+@dataclass
+class Core:
+    """Everything the commands need, built once."""
+
+    settings: Settings
+    engine: Any
+    executor: Any
+    clock: Clock
+    repo: AsyncProxy
+    outbox: AsyncProxy
+    tracker: Tracker
+    commands: Commands
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+        self.engine.dispose()
+
+
+def build_core(settings: Settings, *, migrate: bool = True) -> Core:
+    """Connect to the database (migrating it first) and wire the services."""
+    engine = make_engine(settings.database_url)
+    if migrate:
+        upgrade(engine)
+    executor = db_executor()
+    clock: Clock = FixedClock(settings.now) if settings.now else SystemClock()
+    repo = AsyncProxy(Repository(engine), executor)
+    outbox = AsyncProxy(OutboxStore(engine), executor)
+    tracker = Tracker(repo, outbox, clock)
+    feeds = cli.build_feed_admin(settings, engine, executor, tracker)
+    commands = Commands(tracker, outbox, feeds=feeds, feed_health=feeds.health if feeds else None)
+    return Core(settings, engine, executor, clock, repo, outbox, tracker, commands)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="parley", description="Parley: a cited record of the peace talks."
+    )
+    p.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING or ERROR (default INFO)")
+    p.add_argument("--now", default=None, help="pretend it is this ISO 8601 time (also PARLEY_NOW)")
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (console mode when no chat token is set)")
+    sub.add_parser("seed", help="import the seed articles (idempotent)")
+    ask = sub.add_parser("ask", help='answer one command, e.g. parley ask "/meetings upcoming"')
+    ask.add_argument("--json", action="store_true", help="print the reply model as JSON")
+    ask.add_argument("line", nargs="+", help="the command line")
+    ex = sub.add_parser("extract", help="extract facts from articles (no database needed)")
+    ex.add_argument("file", nargs="?", help="a plain-text article")
+    ex.add_argument("--jsonl", help="JSON lines input ('-' for stdin)")
+    ex.add_argument("--published", help="publication date of FILE (ISO)")
+    ex.add_argument("--title", default=None, help="title of FILE (default: its first line)")
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    cli.add_feed_commands(sub)
+    return p
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if args.now:
+        overrides["PARLEY_NOW"] = args.now
+    if args.log_level:
+        overrides["PARLEY_LOG_LEVEL"] = args.log_level
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"]) or "settings"
+        raise CliError(f"bad setting {where}: {first['msg']}") from exc
+
+
+def _configure_logging(level: str) -> None:
+    numeric = logging.getLevelName(level.upper())
+    if not isinstance(numeric, int):
+        raise CliError(f"unknown log level {level!r} (use DEBUG, INFO, WARNING or ERROR)")
+    logging.basicConfig(level=numeric, format=LOG_FORMAT, stream=sys.stderr, force=True)
+    for noisy in ("apscheduler", "discord", "aiohttp.access", "alembic", "trafilatura"):
+        logging.getLogger(noisy).setLevel(max(numeric, logging.WARNING))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``parley`` and ``python -m bot``."""
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = _settings(args)
+        _configure_logging(settings.log_level)
+        if command == "extract":
+            return cli.extract_command(args)
+        if command == "db":
+            upgrade(make_engine(settings.database_url))
+            print("database schema is up to date")
+            return 0
+        core = build_core(settings)
+        try:
+            return asyncio.run(_dispatch(command, args, core))
+        finally:
+            core.close()
+    except (CliError, DatabaseError, SeedError, cli.CommandLineError) as exc:
+        print(f"parley: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _dispatch(command: str, args: argparse.Namespace, core: Core) -> int:
+    if command == "seed":
+        return await cli.seed_command(core)
+    if command == "ask":
+        return await cli.ask_command(core, " ".join(args.line), as_json=args.json)
+    if command == "run":
+        from bot.runtime import run_bot
+
+        await run_bot(core)
+        return 0
+    return await cli.feed_command(core, command, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

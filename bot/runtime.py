@@ -1,0 +1,77 @@
+"""The long-running bot: seed on first start, adapters, scheduler, clean shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Any
+
+from bot.chat.console import CONSOLE, ConsoleNotifier, serve_console
+from bot.chat.delivery import Dispatcher
+from bot.chat.digests import DigestPoster
+from bot.scheduling import build_scheduler
+from bot.tracker.seeds import load_seeds
+
+log = logging.getLogger(__name__)
+
+
+async def seed_if_empty(core: Any) -> None:
+    """Import the seeds on the first start (an empty store); later starts skip it."""
+    counts = await core.repo.counts()
+    if counts["articles"]:
+        return
+    report = await core.tracker.seed(load_seeds(core.settings.seeds_dir))
+    log.info("first start: seeded %d articles, %d facts", report.new, report.facts)
+
+
+async def _console_subscriptions(core: Any) -> None:
+    now = core.clock.now()
+    await core.outbox.subscribe(CONSOLE, CONSOLE, "updates", CONSOLE, now=now)
+    await core.outbox.subscribe(CONSOLE, CONSOLE, "admin", CONSOLE, now=now)
+    subs = await core.outbox.subscriptions(CONSOLE, "digest")
+    if not subs:
+        await core.outbox.subscribe(
+            CONSOLE, CONSOLE, "digest", CONSOLE, now=now,
+            digest_time=core.settings.digest_time, timezone=core.settings.tz,
+        )  # fmt: skip
+
+
+async def run_bot(core: Any, *, stdin: Any = None, stop: asyncio.Event | None = None) -> None:
+    """Run until SIGINT/SIGTERM (or ``stop``): jobs, deliveries and the chat adapters."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    await seed_if_empty(core)
+    notifiers: dict[str, Any] = {}
+    tasks: list[asyncio.Task] = []
+    if core.settings.chat_mode == "console":
+        await _console_subscriptions(core)
+        notifiers[CONSOLE] = ConsoleNotifier()
+        tasks.append(asyncio.create_task(serve_console(core.commands, stdin), name="console"))
+    dispatcher = Dispatcher(core.outbox, notifiers, core.clock)
+    digests = DigestPoster(core.tracker, core.outbox, notifiers, core.clock)
+    poller = getattr(core, "poller", None)
+
+    async def tick() -> None:
+        if poller is not None:
+            await poller.poll_due()
+        await dispatcher.run_once()
+
+    slots = [(s.digest_time or "08:00", s.timezone or "UTC") for s in await core.outbox.subscriptions(kind="digest")]
+    scheduler = build_scheduler(tick=tick, digest=digests.post_due, digest_slots=slots)
+    scheduler.start()
+    log.info("Parley running in %s mode; Ctrl-C to stop", core.settings.chat_mode)
+    try:
+        await tick()  # deliver anything left from before a restart
+        await digests.post_due()  # a digest missed while down is posted once
+        await stop.wait()
+    finally:
+        log.info("shutting down")
+        scheduler.shutdown(wait=False)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

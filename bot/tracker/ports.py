@@ -1,0 +1,46 @@
+"""Ports: what the domain needs from the outside, as Protocols."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from bot.tracker.models import Change
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The real clock (UTC)."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass
+class FixedClock:
+    """A clock that says what it is told (``--now``, ``PARLEY_NOW``, tests)."""
+
+    current: datetime
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        from datetime import timedelta
+
+        self.current += timedelta(**delta)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What storing one article did."""
+
+    article_id: int
+    duplicate: bool = False
+    relevant: bool = False
+    facts: int = 0
+    changes: tuple[Change, ...] = field(default_factory=tuple)
