@@ -9,7 +9,8 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,12 +18,17 @@ from pydantic import ValidationError
 
 from bot import cli
 from bot.chat.commands import Commands
+from bot.feeds.admin import FeedAdmin
+from bot.feeds.defaults import FeedsFileError
+from bot.feeds.fetcher import FeedFetcher, make_session, user_agent
+from bot.feeds.poller import Poller
 from bot.tracker.ports import Clock, FixedClock, SystemClock
 from bot.tracker.seeds import SeedError
 from bot.tracker.service import Tracker
 from config.settings import Settings
 from storage.async_store import AsyncProxy, db_executor
 from storage.db import DatabaseError, make_engine
+from storage.feeds import FeedStore
 from storage.migrate import upgrade
 from storage.outbox import OutboxStore
 from storage.repository import Repository
@@ -47,6 +53,9 @@ class Core:
     outbox: AsyncProxy
     tracker: Tracker
     commands: Commands
+    feed_store: AsyncProxy
+    feed_admin: FeedAdmin
+    make_poller: Any  # async context manager: a Poller with its own HTTP session
 
     def close(self) -> None:
         self.executor.shutdown(wait=True)
@@ -63,9 +72,38 @@ def build_core(settings: Settings, *, migrate: bool = True) -> Core:
     repo = AsyncProxy(Repository(engine), executor)
     outbox = AsyncProxy(OutboxStore(engine), executor)
     tracker = Tracker(repo, outbox, clock)
-    feeds = cli.build_feed_admin(settings, engine, executor, tracker)
-    commands = Commands(tracker, outbox, feeds=feeds, feed_health=feeds.health if feeds else None)
-    return Core(settings, engine, executor, clock, repo, outbox, tracker, commands)
+    feed_store = AsyncProxy(FeedStore(engine), executor)
+
+    @asynccontextmanager
+    async def make_fetcher() -> AsyncIterator[FeedFetcher]:
+        agent = user_agent(settings.user_agent_contact)
+        session = make_session(agent, allow_private=settings.allow_private_feeds)
+        try:
+            yield FeedFetcher(session, allow_private=settings.allow_private_feeds)
+        finally:
+            await session.close()
+
+    @asynccontextmanager
+    async def make_poller(progress: Any = None) -> AsyncIterator[Poller]:
+        async with make_fetcher() as fetcher:
+            yield Poller(feed_store, tracker, fetcher, progress=progress)
+
+    interval = settings.poll_interval_minutes
+    feed_admin = FeedAdmin(feed_store, repo, make_fetcher, clock, interval)
+    commands = Commands(tracker, outbox, feeds=feed_admin, feed_health=feed_admin.health)
+    return Core(
+        settings,
+        engine,
+        executor,
+        clock,
+        repo,
+        outbox,
+        tracker,
+        commands,
+        feed_store,
+        feed_admin,
+        make_poller,
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,6 +123,9 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--jsonl", help="JSON lines input ('-' for stdin)")
     ex.add_argument("--published", help="publication date of FILE (ISO)")
     ex.add_argument("--title", default=None, help="title of FILE (default: its first line)")
+    sub.add_parser(
+        "health", help="exit 0 when the database is reachable and migrated (Docker healthcheck)"
+    )
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     cli.add_feed_commands(sub)
@@ -123,6 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _configure_logging(settings.log_level)
         if command == "extract":
             return cli.extract_command(args)
+        if command == "health":
+            return _health(settings)
         if command == "db":
             upgrade(make_engine(settings.database_url))
             print("database schema is up to date")
@@ -132,11 +175,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_dispatch(command, args, core))
         finally:
             core.close()
-    except (CliError, DatabaseError, SeedError, cli.CommandLineError) as exc:
+    except (CliError, DatabaseError, SeedError, FeedsFileError, cli.CommandLineError) as exc:
         print(f"parley: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _health(settings: Settings) -> int:
+    from storage.migrate import current_revision, head_revision
+
+    engine = make_engine(settings.database_url)
+    try:
+        current = current_revision(engine)
+    finally:
+        engine.dispose()
+    if current != head_revision():
+        raise CliError(
+            f"database schema is at {current}, expected {head_revision()} (run parley db upgrade)"
+        )
+    print("ok")
+    return 0
 
 
 async def _dispatch(command: str, args: argparse.Namespace, core: Core) -> int:

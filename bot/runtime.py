@@ -11,6 +11,7 @@ from typing import Any
 from bot.chat.console import CONSOLE, ConsoleNotifier, serve_console
 from bot.chat.delivery import Dispatcher
 from bot.chat.digests import DigestPoster
+from bot.feeds.defaults import load_default_feeds
 from bot.scheduling import build_scheduler
 from bot.tracker.seeds import load_seeds
 
@@ -45,23 +46,50 @@ async def run_bot(core: Any, *, stdin: Any = None, stop: asyncio.Event | None = 
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    await seed_if_empty(core)
     notifiers: dict[str, Any] = {}
     tasks: list[asyncio.Task] = []
     if core.settings.chat_mode == "console":
+        # subscribe before seeding so that the console shows the seed events as posts
         await _console_subscriptions(core)
         notifiers[CONSOLE] = ConsoleNotifier()
+    await seed_if_empty(core)
+    if CONSOLE in notifiers:
         tasks.append(asyncio.create_task(serve_console(core.commands, stdin), name="console"))
+    await import_default_feeds(core)
+    async with core.make_poller() as poller:
+        await _serve(core, poller, notifiers, tasks, stop)
+
+
+async def import_default_feeds(core: Any) -> None:
+    """Watch the feeds of PARLEY_FEEDS_FILE, once per database."""
+    feeds, interval = load_default_feeds(core.settings.feeds_file)
+    added = await core.feed_store.import_defaults(
+        feeds,
+        now=core.clock.now(),
+        interval_minutes=interval or core.settings.poll_interval_minutes,
+    )
+    if added:
+        log.info("watching %d default feeds from %s", added, core.settings.feeds_file)
+
+
+async def _serve(
+    core: Any,
+    poller: Any,
+    notifiers: dict[str, Any],
+    tasks: list[asyncio.Task],
+    stop: asyncio.Event,
+) -> None:
     dispatcher = Dispatcher(core.outbox, notifiers, core.clock)
     digests = DigestPoster(core.tracker, core.outbox, notifiers, core.clock)
-    poller = getattr(core, "poller", None)
 
     async def tick() -> None:
-        if poller is not None:
-            await poller.poll_due()
+        await poller.poll_due()
         await dispatcher.run_once()
 
-    slots = [(s.digest_time or "08:00", s.timezone or "UTC") for s in await core.outbox.subscriptions(kind="digest")]
+    slots = [
+        (s.digest_time or "08:00", s.timezone or "UTC")
+        for s in await core.outbox.subscriptions(kind="digest")
+    ]
     scheduler = build_scheduler(tick=tick, digest=digests.post_due, digest_slots=slots)
     scheduler.start()
     log.info("Parley running in %s mode; Ctrl-C to stop", core.settings.chat_mode)

@@ -24,7 +24,9 @@ class AsyncProxy:
         @functools.wraps(attr)
         async def call(*args: Any, **kwargs: Any) -> Any:
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._executor, functools.partial(attr, *args, **kwargs))
+            return await loop.run_in_executor(
+                self._executor, functools.partial(attr, *args, **kwargs)
+            )
 
         return call
 

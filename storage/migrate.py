@@ -37,6 +37,15 @@ def current_revision(engine: Engine) -> str | None:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def head_revision() -> str | None:
+    """The newest revision shipped with this code."""
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
 def autogenerate(engine: Engine, message: str) -> None:
     """Write a new revision from the difference between the models and ``engine`` (dev tool)."""
     with engine.begin() as connection:

@@ -73,7 +73,6 @@ class ArticleRow(SQLModel, table=True):
     relevance_score: float | None = None
     relevance_reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     cluster_id: int | None = Field(default=None, index=True)
-    fingerprint: str | None = None
     facts_count: int = 0
     events_count: int = 0
     suppressed: bool = False  # stored as backlog: its events were not posted
@@ -212,3 +211,11 @@ class DigestRow(SQLModel, table=True):
     posted_at: datetime | None = _ts()
     message_id: str | None = None
     changes: int = 0
+
+
+class MetaRow(SQLModel, table=True):
+    """Small key/value facts about the database itself (e.g. default feeds imported)."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str = ""

@@ -69,14 +69,16 @@ class Repository:
                 conds.append(ArticleRow.canonical_url == canonical_url)
             return s.exec(select(ArticleRow).where(or_(*conds))).first()
 
-    def recent_fingerprints(self, since: datetime) -> list[tuple[int, int | None, str]]:
+    def recent_texts(self, since: datetime, limit: int = 5000) -> list[tuple[int, int | None, str]]:
+        """(id, cluster id, text) of recently fetched articles, to warm the clusterer."""
         with Session(self.engine) as s:
             rows = s.exec(
-                select(ArticleRow.id, ArticleRow.cluster_id, ArticleRow.fingerprint).where(
-                    ArticleRow.fetched_at >= since, col(ArticleRow.fingerprint).is_not(None)
-                )
+                select(ArticleRow.id, ArticleRow.cluster_id, ArticleRow.text)
+                .where(ArticleRow.fetched_at >= since)
+                .order_by(col(ArticleRow.id).desc())
+                .limit(limit)
             ).all()
-            return [(r[0], r[1], r[2]) for r in rows]
+            return [(r[0], r[1], r[2]) for r in reversed(rows)]
 
     def ingest(
         self,
@@ -86,7 +88,6 @@ class Repository:
         *,
         now: datetime,
         canonical_url: str | None = None,
-        fingerprint: str | None = None,
         cluster_id: int | None = None,
         suppressed: bool = False,
     ) -> IngestResult:
@@ -101,7 +102,7 @@ class Repository:
                 published=article.published, published_estimated=article.published_estimated,
                 language=article.language, fetched_at=now, relevant=relevance.relevant,
                 relevance_score=relevance.score, relevance_reasons=list(relevance.reasons),
-                fingerprint=fingerprint, suppressed=suppressed,
+                suppressed=suppressed,
             )  # fmt: skip
             s.add(row)
             s.flush()

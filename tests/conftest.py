@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -15,15 +16,21 @@ from storage.migrate import upgrade
 
 PG_URL = os.environ.get("PARLEY_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 NOW = datetime(2026, 1, 27, 9, 0, tzinfo=UTC)
+NO_FEEDS = Path(__file__).resolve().parent / "no_feeds.yaml"
 
 
 @pytest.fixture(autouse=True)
 def _clean_parley_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never read the developer's .env or tokens."""
     for name in list(os.environ):
-        if name.startswith(("PARLEY_", "DISCORD_", "SLACK_")) and name != "PARLEY_TEST_POSTGRES_URL":
+        if (
+            name.startswith(("PARLEY_", "DISCORD_", "SLACK_"))
+            and name != "PARLEY_TEST_POSTGRES_URL"
+        ):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    # no test may poll the real news sites of config/feeds.yaml
+    monkeypatch.setenv("PARLEY_FEEDS_FILE", str(NO_FEEDS))
 
 
 @pytest.fixture

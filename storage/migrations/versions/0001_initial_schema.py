@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 03:47:58.936981
+Create Date: 2026-11-22 03:55:55.713090
 """
 
 from collections.abc import Sequence
@@ -95,6 +95,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_meeting_updated_at"), ["updated_at"], unique=False)
 
     op.create_table(
+        "meta",
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("value", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
+    )
+    op.create_table(
         "subscription",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("platform", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -135,7 +141,6 @@ def upgrade() -> None:
         sa.Column("relevance_score", sa.Float(), nullable=True),
         sa.Column("relevance_reasons", sa.JSON(), nullable=True),
         sa.Column("cluster_id", sa.Integer(), nullable=True),
-        sa.Column("fingerprint", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("facts_count", sa.Integer(), nullable=False),
         sa.Column("events_count", sa.Integer(), nullable=False),
         sa.Column("suppressed", sa.Boolean(), nullable=False),
@@ -292,6 +297,7 @@ def downgrade() -> None:
     op.drop_table("article")
     op.drop_table("workspace")
     op.drop_table("subscription")
+    op.drop_table("meta")
     with op.batch_alter_table("meeting", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_meeting_updated_at"))
         batch_op.drop_index(batch_op.f("ix_meeting_date"))

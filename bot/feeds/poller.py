@@ -1,0 +1,204 @@
+"""Poll due feeds: claim → fetch → parse (worker thread) → new entries → ingest → reschedule.
+
+No "newest timestamp seen" mark: an entry is new when its natural key is not stored
+yet, so edited, reordered or dropped items cause neither duplicates nor misses. The
+first successful poll of a feed stores its backlog without posting anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.feeds.cluster import Clusterer, fingerprint
+from bot.feeds.content import with_full_text
+from bot.feeds.errors import FeedError
+from bot.feeds.fetcher import FeedFetcher, FetchResult
+from bot.feeds.keys import canonical_url
+from bot.feeds.parser import FeedItem, parse_feed_async
+from bot.feeds.schedule import next_check_at, should_disable
+from bot.tracker.models import Article
+from bot.tracker.service import Tracker
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=10)
+CLUSTER_WINDOW = timedelta(days=3)
+
+
+@dataclass
+class PollStats:
+    """Totals of one polling run (the `parley poll --once` table)."""
+
+    feeds: int = 0
+    fetched: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    disabled: int = 0
+    new_entries: int = 0
+    relevant: int = 0
+    facts: int = 0
+    events: int = 0
+
+    def add(self, other: PollStats) -> None:
+        for f in dataclasses.fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+@dataclass
+class PollPolicy:
+    min_interval: timedelta = timedelta(minutes=5)
+    max_interval: timedelta = timedelta(hours=24)
+    disable_after: int = 10
+    batch: int = 50
+    concurrency: int = 16
+    full_text: bool = True
+    rng: Any = None
+
+
+@dataclass
+class Poller:
+    """Polls the feeds that are due; ``feeds`` is an async FeedStore proxy."""
+
+    feeds: Any
+    tracker: Tracker
+    fetcher: FeedFetcher
+    policy: PollPolicy = field(default_factory=PollPolicy)
+    progress: Callable[[int, PollStats], None] | None = None
+    clusterer: Clusterer = field(default_factory=Clusterer)
+    _warm: bool = False
+
+    async def poll_due(self, *, max_batches: int = 1000) -> PollStats:
+        """Poll every feed due now, in claimed batches, at most ``concurrency`` at once."""
+        await self._warm_clusters()
+        total = PollStats()
+        sem = asyncio.Semaphore(self.policy.concurrency)
+        for _ in range(max_batches):
+            claimed = await self.feeds.claim_due(
+                self.tracker.clock.now(), limit=self.policy.batch, lease=LEASE
+            )
+            if not claimed:
+                break
+
+            async def one(feed: Any) -> PollStats:
+                async with sem:
+                    return await self.poll_feed(feed)
+
+            for stats in await asyncio.gather(*(one(f) for f in claimed)):
+                total.add(stats)
+            if self.progress:
+                self.progress(total.feeds, total)
+        return total
+
+    async def _warm_clusters(self) -> None:
+        if self._warm:
+            return
+        self._warm = True
+        since = self.tracker.clock.now() - CLUSTER_WINDOW
+        for article_id, cluster_id, text in await self.tracker.repo.recent_texts(since):
+            self.clusterer.add(article_id, fingerprint(text), cluster_id or article_id)
+
+    async def poll_feed(self, feed: Any) -> PollStats:
+        """Poll one claimed feed; every failure is recorded on the feed, never raised."""
+        stats = PollStats(feeds=1)
+        try:
+            result = await self.fetcher.fetch(
+                feed.url, etag=feed.etag, last_modified=feed.last_modified
+            )
+            if result.not_modified or (feed.body_hash and _same_body(result, feed.body_hash)):
+                stats.not_modified += 1
+                await self.feeds.record_success(
+                    feed.id,
+                    now=self.tracker.clock.now(),
+                    next_check_at=self._next(feed, result),
+                    not_modified=True,
+                )
+                return stats
+            parsed = await parse_feed_async(
+                result.body, result.final_url, content_type=result.content_type
+            )
+            stats.fetched += 1
+            await self._ingest_items(feed, parsed.items, stats)
+            await self.feeds.record_success(
+                feed.id, now=self.tracker.clock.now(), next_check_at=self._next(feed, result, parsed.ttl_minutes),
+                etag=result.etag, last_modified=result.last_modified, body_hash=parsed.body_hash,
+                ttl_minutes=parsed.ttl_minutes, new_entries=stats.new_entries, title=parsed.title,
+            )  # fmt: skip
+        except FeedError as exc:
+            await self._failed(feed, exc, stats)
+        log.info(
+            "feed %s polled: fetched=%d not_modified=%d failed=%d new=%d relevant=%d events=%d",
+            feed.id, stats.fetched, stats.not_modified, stats.failed, stats.new_entries, stats.relevant, stats.events,
+        )  # fmt: skip
+        return stats
+
+    async def _ingest_items(self, feed: Any, items: tuple[FeedItem, ...], stats: PollStats) -> None:
+        known = await self.feeds.known_keys([i.key for i in items])
+        backlog = not feed.backlog_done
+        for item in items:
+            if item.key in known:
+                continue
+            if self.policy.full_text and not backlog:
+                item = await with_full_text(self.fetcher, item)
+            result = await self._ingest(feed, item, backlog)
+            if result.duplicate:
+                continue
+            stats.new_entries += 1
+            stats.relevant += int(result.relevant)
+            stats.facts += result.facts
+            stats.events += len(result.changes)
+
+    async def _ingest(self, feed: Any, item: FeedItem, backlog: bool) -> Any:
+        now = self.tracker.clock.now()
+        article = Article(
+            key=item.key, title=item.title, text=item.text, url=item.url, outlet=feed.name or None,
+            published=item.published or item.updated or now, published_estimated=item.published is None,
+            feed_id=feed.id,
+        )  # fmt: skip
+        fp = fingerprint(f"{item.title}\n{item.text}")
+        match = self.clusterer.best_match(fp) if fp else None
+        result = await self.tracker.ingest(
+            article, suppressed=backlog, canonical_url=canonical_url(item.url) if item.url else None,
+            cluster_id=match[0] if match else None,
+        )  # fmt: skip
+        if not result.duplicate and fp:
+            self.clusterer.add(result.article_id, fp, match[0] if match else result.article_id)
+        return result
+
+    def _next(self, feed: Any, result: FetchResult, ttl: int | None = None) -> datetime:
+        return next_check_at(
+            self.tracker.clock.now(), interval=timedelta(minutes=feed.interval_minutes),
+            min_interval=self.policy.min_interval, max_interval=self.policy.max_interval,
+            ttl_minutes=ttl or feed.ttl_minutes, max_age=result.max_age, expires=result.expires,
+            rng=self.policy.rng,
+        )  # fmt: skip
+
+    async def _failed(self, feed: Any, exc: FeedError, stats: PollStats) -> None:
+        failures = feed.consecutive_failures + 1
+        disable = should_disable(failures, self.policy.disable_after)
+        when = next_check_at(
+            self.tracker.clock.now(), interval=timedelta(minutes=feed.interval_minutes),
+            min_interval=self.policy.min_interval, max_interval=self.policy.max_interval,
+            retry_after=getattr(exc, "retry_after", None), consecutive_failures=failures, rng=self.policy.rng,
+        )  # fmt: skip
+        await self.feeds.record_failure(
+            feed.id,
+            now=self.tracker.clock.now(),
+            reason=exc.reason,
+            message=str(exc),
+            next_check_at=when,
+            disable=disable,
+        )
+        stats.failed += 1
+        stats.disabled += int(disable)
+        log.warning("feed %s failed (%s, %d in a row): %s", feed.id, exc.reason, failures, exc)
+
+
+def _same_body(result: FetchResult, known_hash: str) -> bool:
+    from bot.feeds.parser import body_hash
+
+    return body_hash(result.body) == known_hash
