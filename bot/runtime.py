@@ -55,9 +55,36 @@ async def run_bot(core: Any, *, stdin: Any = None, stop: asyncio.Event | None = 
     await seed_if_empty(core)
     if CONSOLE in notifiers:
         tasks.append(asyncio.create_task(serve_console(core.commands, stdin), name="console"))
+    if core.settings.slack_bot_token:
+        notifiers["slack"], task = _start_slack(core)
+        tasks.append(task)
     await import_default_feeds(core)
     async with core.make_poller() as poller:
         await _serve(core, poller, notifiers, tasks, stop)
+
+
+def _start_slack(core: Any) -> tuple[Any, asyncio.Task]:
+    from bot.chat.slack.app import build_slack_app, run_slack
+    from bot.chat.slack.notifier import SlackNotifier
+
+    settings = core.settings
+
+    async def admin_group(team_id: str) -> str | None:
+        return (await core.outbox.workspace("slack", team_id)).admin_role
+
+    secret = (
+        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    )
+    app = build_slack_app(
+        core.commands, bot_token=settings.slack_bot_token.get_secret_value(), signing_secret=secret,
+        api_url=settings.slack_api_url, admin_group_lookup=admin_group,
+    )  # fmt: skip
+    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
+    task = asyncio.create_task(
+        run_slack(app, app_token=app_token, host=settings.slack_host, port=settings.slack_port),
+        name="slack",
+    )
+    return SlackNotifier(app.client), task
 
 
 async def import_default_feeds(core: Any) -> None:

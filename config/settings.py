@@ -34,10 +34,13 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
     slack_port: int = Field(default=3000, validation_alias="SLACK_PORT")
+    slack_host: str = Field(default="0.0.0.0", validation_alias="SLACK_HOST")
 
     tz: str = Field(default="UTC", validation_alias="PARLEY_TZ")
     digest_time: str = Field(default="08:00", validation_alias="PARLEY_DIGEST_TIME")
-    feeds_file: Path = Field(default=ROOT / "config" / "feeds.yaml", validation_alias="PARLEY_FEEDS_FILE")
+    feeds_file: Path = Field(
+        default=ROOT / "config" / "feeds.yaml", validation_alias="PARLEY_FEEDS_FILE"
+    )
     seeds_dir: Path = Field(default=ROOT / "seeds", validation_alias="PARLEY_SEEDS_DIR")
     now: datetime | None = Field(default=None, validation_alias="PARLEY_NOW")
 
@@ -55,7 +58,9 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name like Europe/Kyiv)") from exc
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name like Europe/Kyiv)"
+            ) from exc
         return value
 
     @field_validator("digest_time")

@@ -24,7 +24,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema up to ``revision`` (default: the newest)."""
     with engine.begin() as connection:
         command.upgrade(_config(connection), revision)
-    log.info("database schema at %s", current_revision(engine))
+    log.debug("database schema at %s", current_revision(engine))
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -19,7 +19,14 @@ RELEVANT = Relevance(True, 0.9, ("mentions Witkoff",))
 
 def art(key: str, day: date, outlet: str = "Outlet") -> Article:
     published = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
-    return Article(key=key, title=f"title {key}", text=f"text {key}", url=f"https://ex.test/{key}", outlet=outlet, published=published)
+    return Article(
+        key=key,
+        title=f"title {key}",
+        text=f"text {key}",
+        url=f"https://ex.test/{key}",
+        outlet=outlet,
+        published=published,
+    )
 
 
 def meeting(
@@ -28,14 +35,26 @@ def meeting(
     country: str | None = None, evidence: str = "They met.",
 ) -> MeetingMention:  # fmt: skip
     return MeetingMention(
-        day, end, precision if day else None, place, country or {"Moscow": "Russia", "Abu Dhabi": "United Arab Emirates", "Vilnius": "Lithuania"}.get(place or "", None),
+        day, end, precision if day else None, place, country or {"Moscow": "Russia", "Abu Dhabi": "United Arab Emirates", "Vilnius": "Lithuania"}.get(place or ""),
         tuple(people), tuple(parties), fmt, status, evidence,
     )  # fmt: skip
 
 
 def test_migrations_create_every_table(engine) -> None:
     tables = set(inspect(engine).get_table_names())
-    assert {"article", "feed", "meeting", "meeting_source", "document", "document_status", "outbox", "delivery", "subscription", "digest", "workspace"} <= tables
+    assert {
+        "article",
+        "feed",
+        "meeting",
+        "meeting_source",
+        "document",
+        "document_status",
+        "outbox",
+        "delivery",
+        "subscription",
+        "digest",
+        "workspace",
+    } <= tables
     assert current_revision(engine) is not None
     upgrade(engine)  # idempotent
 
@@ -61,10 +80,24 @@ def test_irrelevant_article_keeps_reasons_and_no_facts(engine) -> None:
 
 def test_planned_then_held_is_one_meeting_with_history_and_sources(engine) -> None:
     repo = Repository(engine)
-    planned = meeting("planned", date(2026, 1, 22), "Moscow", evidence="Witkoff is heading to Moscow the same day.")
-    held = meeting("held", date(2026, 1, 22), None, evidence="Putin engaged in talks with Witkoff late Thursday.")
-    r1 = repo.ingest(art("p", date(2026, 1, 22)), Extraction(RELEVANT, (planned,)), RELEVANT, now=NOW)
-    r2 = repo.ingest(art("h", date(2026, 1, 26), "Other"), Extraction(RELEVANT, (held,)), RELEVANT, now=NOW)
+    planned = meeting(
+        "planned",
+        date(2026, 1, 22),
+        "Moscow",
+        evidence="Witkoff is heading to Moscow the same day.",
+    )
+    held = meeting(
+        "held",
+        date(2026, 1, 22),
+        None,
+        evidence="Putin engaged in talks with Witkoff late Thursday.",
+    )
+    r1 = repo.ingest(
+        art("p", date(2026, 1, 22)), Extraction(RELEVANT, (planned,)), RELEVANT, now=NOW
+    )
+    r2 = repo.ingest(
+        art("h", date(2026, 1, 26), "Other"), Extraction(RELEVANT, (held,)), RELEVANT, now=NOW
+    )
     assert [c.kind for c in r1.changes] == ["meeting_announced"]
     assert [c.kind for c in r2.changes] == ["meeting_held"]
     (m,), total = repo.meetings("all", date(2026, 1, 27))
@@ -77,11 +110,19 @@ def test_planned_then_held_is_one_meeting_with_history_and_sources(engine) -> No
 
 def test_conflicting_place_is_kept_not_overwritten(engine) -> None:
     repo = Repository(engine)
-    tri = dict(end=date(2026, 1, 24), precision="range", parties=("Ukraine", "United States", "Russia"), people=(), fmt="trilateral")
+    tri = dict(
+        end=date(2026, 1, 24),
+        precision="range",
+        parties=("Ukraine", "United States", "Russia"),
+        people=(),
+        fmt="trilateral",
+    )
     a = meeting("held", date(2026, 1, 23), "Abu Dhabi", **tri)
     v = meeting("held", date(2026, 1, 23), "Vilnius", **tri)
     repo.ingest(art("abu", date(2026, 1, 25)), Extraction(RELEVANT, (a,)), RELEVANT, now=NOW)
-    result = repo.ingest(art("vil", date(2026, 1, 26)), Extraction(RELEVANT, (v,)), RELEVANT, now=NOW)
+    result = repo.ingest(
+        art("vil", date(2026, 1, 26)), Extraction(RELEVANT, (v,)), RELEVANT, now=NOW
+    )
     (m,), total = repo.meetings("all", date(2026, 1, 27))
     assert total == 1 and m.place == "Abu Dhabi"
     assert m.conflicts and "Vilnius" in m.conflicts[0]
@@ -90,9 +131,23 @@ def test_conflicting_place_is_kept_not_overwritten(engine) -> None:
 
 def test_planned_meeting_moved_to_another_day(engine) -> None:
     repo = Repository(engine)
-    tri = dict(parties=("Ukraine", "United States", "Russia"), people=("Rustem Umerov", "Steve Witkoff"), fmt="trilateral")
-    repo.ingest(art("a", date(2026, 1, 26)), Extraction(RELEVANT, (meeting("planned", date(2026, 2, 1), "Abu Dhabi", **tri),)), RELEVANT, now=NOW)
-    moved = repo.ingest(art("b", date(2026, 1, 30)), Extraction(RELEVANT, (meeting("planned", date(2026, 2, 4), "Abu Dhabi", **tri),)), RELEVANT, now=NOW)
+    tri = dict(
+        parties=("Ukraine", "United States", "Russia"),
+        people=("Rustem Umerov", "Steve Witkoff"),
+        fmt="trilateral",
+    )
+    repo.ingest(
+        art("a", date(2026, 1, 26)),
+        Extraction(RELEVANT, (meeting("planned", date(2026, 2, 1), "Abu Dhabi", **tri),)),
+        RELEVANT,
+        now=NOW,
+    )
+    moved = repo.ingest(
+        art("b", date(2026, 1, 30)),
+        Extraction(RELEVANT, (meeting("planned", date(2026, 2, 4), "Abu Dhabi", **tri),)),
+        RELEVANT,
+        now=NOW,
+    )
     assert [c.kind for c in moved.changes] == ["meeting_moved"]
     (m,), _ = repo.meetings("upcoming", date(2026, 1, 31))
     assert m.date == date(2026, 2, 4)
@@ -100,8 +155,21 @@ def test_planned_meeting_moved_to_another_day(engine) -> None:
 
 def test_different_meetings_stay_apart(engine) -> None:
     repo = Repository(engine)
-    paris = meeting("held", date(2026, 1, 7), "Paris", country="France", people=("Steve Witkoff", "Kirill Dmitriev"))
-    call = meeting("held", date(2026, 1, 9), None, parties=("Ukraine", "United States"), people=("Rustem Umerov", "Steve Witkoff"), fmt="call")
+    paris = meeting(
+        "held",
+        date(2026, 1, 7),
+        "Paris",
+        country="France",
+        people=("Steve Witkoff", "Kirill Dmitriev"),
+    )
+    call = meeting(
+        "held",
+        date(2026, 1, 9),
+        None,
+        parties=("Ukraine", "United States"),
+        people=("Rustem Umerov", "Steve Witkoff"),
+        fmt="call",
+    )
     repo.ingest(art("x", date(2026, 1, 12)), Extraction(RELEVANT, (paris, call)), RELEVANT, now=NOW)
     items, total = repo.meetings("past", date(2026, 1, 27))
     assert total == 2 and [m.date for m in items] == [date(2026, 1, 9), date(2026, 1, 7)]
@@ -110,7 +178,12 @@ def test_different_meetings_stay_apart(engine) -> None:
 def test_meeting_filters_and_pages(engine) -> None:
     repo = Repository(engine)
     mentions = tuple(
-        meeting("planned", date(2026, 2, 1) + timedelta(days=7 * i), "Abu Dhabi" if i % 2 else "Moscow", people=(f"Person {i}",))
+        meeting(
+            "planned",
+            date(2026, 2, 1) + timedelta(days=7 * i),
+            "Abu Dhabi" if i % 2 else "Moscow",
+            people=(f"Person {i}",),
+        )
         for i in range(5)
     )
     repo.ingest(art("many", date(2026, 1, 27)), Extraction(RELEVANT, mentions), RELEVANT, now=NOW)
@@ -126,9 +199,18 @@ def test_meeting_filters_and_pages(engine) -> None:
 
 def test_document_timeline_orders_one_article_along_the_ladder(engine) -> None:
     repo = Repository(engine)
+
     def doc(status: str, text: str) -> DocumentMention:
-        return DocumentMention("security_guarantees", "Security guarantees", status, text, f"Sentence about {text}.")
-    repo.ingest(art("d1", date(2026, 1, 12)), Extraction(RELEVANT, documents=(doc("finalizing", "finalize"),)), RELEVANT, now=NOW)
+        return DocumentMention(
+            "security_guarantees", "Security guarantees", status, text, f"Sentence about {text}."
+        )
+
+    repo.ingest(
+        art("d1", date(2026, 1, 12)),
+        Extraction(RELEVANT, documents=(doc("finalizing", "finalize"),)),
+        RELEVANT,
+        now=NOW,
+    )
     r = repo.ingest(
         art("d2", date(2026, 1, 26)),
         Extraction(RELEVANT, documents=(doc("ratification", "sent for ratification"), doc("agreed", "100% ready"), doc("awaiting_signature", "awaiting a date for the signing"))),
@@ -136,15 +218,32 @@ def test_document_timeline_orders_one_article_along_the_ladder(engine) -> None:
     )  # fmt: skip
     assert [c.data["new"] for c in r.changes] == ["agreed", "awaiting_signature", "ratification"]
     d = repo.document("security_guarantees")
-    assert [e.status for e in d.timeline] == ["finalizing", "agreed", "awaiting_signature", "ratification"]
-    assert d.status == "ratification" and d.timeline[1].source.sentence == "Sentence about 100% ready."
+    assert [e.status for e in d.timeline] == [
+        "finalizing",
+        "agreed",
+        "awaiting_signature",
+        "ratification",
+    ]
+    assert (
+        d.status == "ratification" and d.timeline[1].source.sentence == "Sentence about 100% ready."
+    )
 
 
 def test_older_report_does_not_overwrite_current_status(engine) -> None:
     repo = Repository(engine)
     doc = lambda s: DocumentMention("peace_framework", "20-point framework", s, s, s)  # noqa: E731
-    repo.ingest(art("new", date(2026, 1, 26)), Extraction(RELEVANT, documents=(doc("agreed"),)), RELEVANT, now=NOW)
-    late = repo.ingest(art("old", date(2026, 1, 10)), Extraction(RELEVANT, documents=(doc("drafting"),)), RELEVANT, now=NOW)
+    repo.ingest(
+        art("new", date(2026, 1, 26)),
+        Extraction(RELEVANT, documents=(doc("agreed"),)),
+        RELEVANT,
+        now=NOW,
+    )
+    late = repo.ingest(
+        art("old", date(2026, 1, 10)),
+        Extraction(RELEVANT, documents=(doc("drafting"),)),
+        RELEVANT,
+        now=NOW,
+    )
     assert late.changes == ()
     d = repo.document("peace_framework")
     assert d.status == "agreed" and {e.status for e in d.timeline} == {"agreed", "drafting"}
@@ -152,16 +251,27 @@ def test_older_report_does_not_overwrite_current_status(engine) -> None:
 
 def test_unchanged_status_does_not_notify(engine) -> None:
     repo = Repository(engine)
-    doc = DocumentMention("free_trade_agreement", "Free trade agreement", "under_discussion", "discussing", "s")
-    repo.ingest(art("f1", date(2026, 1, 10)), Extraction(RELEVANT, documents=(doc,)), RELEVANT, now=NOW)
-    second = repo.ingest(art("f2", date(2026, 1, 11)), Extraction(RELEVANT, documents=(doc,)), RELEVANT, now=NOW)
+    doc = DocumentMention(
+        "free_trade_agreement", "Free trade agreement", "under_discussion", "discussing", "s"
+    )
+    repo.ingest(
+        art("f1", date(2026, 1, 10)), Extraction(RELEVANT, documents=(doc,)), RELEVANT, now=NOW
+    )
+    second = repo.ingest(
+        art("f2", date(2026, 1, 11)), Extraction(RELEVANT, documents=(doc,)), RELEVANT, now=NOW
+    )
     assert second.changes == ()
 
 
 def test_events_fan_out_once_per_subscribed_channel(engine) -> None:
     repo, outbox = Repository(engine), OutboxStore(engine)
     outbox.subscribe("discord", "g1", "updates", "c1", now=NOW)
-    repo.ingest(art("e", date(2026, 1, 22)), Extraction(RELEVANT, (meeting("planned", date(2026, 2, 1), "Abu Dhabi"),)), RELEVANT, now=NOW)
+    repo.ingest(
+        art("e", date(2026, 1, 22)),
+        Extraction(RELEVANT, (meeting("planned", date(2026, 2, 1), "Abu Dhabi"),)),
+        RELEVANT,
+        now=NOW,
+    )
     assert outbox.fan_out(NOW) == 1 and outbox.fan_out(NOW) == 0
     (item,) = outbox.due_deliveries("discord", NOW)
     assert item.change.kind == "meeting_announced" and item.channel_id == "c1"
@@ -173,7 +283,13 @@ def test_events_fan_out_once_per_subscribed_channel(engine) -> None:
 def test_backlog_events_are_recorded_but_never_posted(engine) -> None:
     repo, outbox = Repository(engine), OutboxStore(engine)
     outbox.subscribe("discord", "g1", "updates", "c1", now=NOW)
-    repo.ingest(art("b", date(2026, 1, 22)), Extraction(RELEVANT, (meeting("planned", date(2026, 2, 1), "Abu Dhabi"),)), RELEVANT, now=NOW, suppressed=True)
+    repo.ingest(
+        art("b", date(2026, 1, 22)),
+        Extraction(RELEVANT, (meeting("planned", date(2026, 2, 1), "Abu Dhabi"),)),
+        RELEVANT,
+        now=NOW,
+        suppressed=True,
+    )
     assert outbox.fan_out(NOW) == 0 and outbox.due_deliveries("discord", NOW) == []
     assert len(repo.changes_since(NOW - timedelta(days=1))) == 1
 

@@ -1,0 +1,1 @@
+"""Slack adapter: slack-bolt app, /parley parsing, Block Kit rendering, notifier."""
