@@ -22,6 +22,7 @@ from bot.feeds.admin import FeedAdmin
 from bot.feeds.defaults import FeedsFileError
 from bot.feeds.fetcher import FeedFetcher, make_session, user_agent
 from bot.feeds.poller import Poller
+from bot.health import Metrics
 from bot.tracker.ports import Clock, FixedClock, SystemClock
 from bot.tracker.seeds import SeedError
 from bot.tracker.service import Tracker
@@ -56,6 +57,7 @@ class Core:
     feed_store: AsyncProxy
     feed_admin: FeedAdmin
     make_poller: Any  # async context manager: a Poller with its own HTTP session
+    metrics: Metrics
 
     def close(self) -> None:
         self.executor.shutdown(wait=True)
@@ -90,7 +92,10 @@ def build_core(settings: Settings, *, migrate: bool = True) -> Core:
 
     interval = settings.poll_interval_minutes
     feed_admin = FeedAdmin(feed_store, repo, make_fetcher, clock, interval)
-    commands = Commands(tracker, outbox, feeds=feed_admin, feed_health=feed_admin.health)
+    metrics = Metrics()
+    commands = Commands(
+        tracker, outbox, feeds=feed_admin, feed_health=feed_admin.health, metrics=metrics
+    )
     return Core(
         settings,
         engine,
@@ -103,6 +108,7 @@ def build_core(settings: Settings, *, migrate: bool = True) -> Core:
         feed_store,
         feed_admin,
         make_poller,
+        metrics,
     )
 
 

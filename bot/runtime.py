@@ -12,6 +12,7 @@ from bot.chat.console import CONSOLE, ConsoleNotifier, serve_console
 from bot.chat.delivery import Dispatcher
 from bot.chat.digests import DigestPoster
 from bot.feeds.defaults import load_default_feeds
+from bot.health import start_health_server
 from bot.scheduling import build_scheduler
 from bot.tracker.seeds import load_seeds
 
@@ -106,7 +107,7 @@ async def _serve(
     tasks: list[asyncio.Task],
     stop: asyncio.Event,
 ) -> None:
-    dispatcher = Dispatcher(core.outbox, notifiers, core.clock)
+    dispatcher = Dispatcher(core.outbox, notifiers, core.clock, core.metrics)
     digests = DigestPoster(core.tracker, core.outbox, notifiers, core.clock)
 
     async def tick() -> None:
@@ -119,6 +120,11 @@ async def _serve(
     ]
     scheduler = build_scheduler(tick=tick, digest=digests.post_due, digest_slots=slots)
     scheduler.start()
+    health = None
+    if core.settings.health_port is not None:
+        health = await start_health_server(
+            core, core.metrics, core.settings.health_host, core.settings.health_port
+        )
     log.info("Parley running in %s mode; Ctrl-C to stop", core.settings.chat_mode)
     try:
         await tick()  # deliver anything left from before a restart
@@ -127,6 +133,8 @@ async def _serve(
     finally:
         log.info("shutting down")
         scheduler.shutdown(wait=False)
+        if health is not None:
+            await health.cleanup()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

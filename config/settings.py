@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     )
     poll_interval_minutes: int = Field(default=15, validation_alias="PARLEY_POLL_INTERVAL_MINUTES")
     health_port: int | None = Field(default=None, validation_alias="PARLEY_HEALTH_PORT")
+    health_host: str = Field(default="0.0.0.0", validation_alias="PARLEY_HEALTH_HOST")
     log_level: str = Field(default="INFO", validation_alias="PARLEY_LOG_LEVEL")
 
     @field_validator("tz")

@@ -94,3 +94,40 @@ def test_sigterm_shuts_down_cleanly(tmp_path) -> None:
     assert proc.returncode == 0, err
     assert "shutting down" in err and "Traceback" not in err
     assert "Parley post" in out  # with no stdin it still runs its work and prints posts
+
+
+async def test_health_and_metrics_endpoint(monkeypatch, sqlite_url, capsys) -> None:
+    import aiohttp
+
+    from tests.app.test_slack_runtime import free_port
+
+    port = free_port()
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("PARLEY_HEALTH_PORT", str(port))
+    monkeypatch.setenv("PARLEY_HEALTH_HOST", "127.0.0.1")
+    core = build_core(Settings(_env_file=None))
+    try:
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_bot(core, stdin=io.StringIO("/documents\n"), stop=stop))
+        base = f"http://127.0.0.1:{port}"
+        async with aiohttp.ClientSession() as http:
+            for _ in range(200):
+                try:
+                    async with http.get(f"{base}/healthz") as resp:
+                        health = await resp.json()
+                        break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.05)
+            for _ in range(100):
+                async with http.get(f"{base}/metrics") as resp:
+                    metrics = await resp.text()
+                if "parley_posts_delivered_total 0" not in metrics and 'command="documents"' in metrics:
+                    break
+                await asyncio.sleep(0.05)
+        stop.set()
+        await task
+    finally:
+        core.close()
+    assert health == {"status": "ok", "mode": "console"}
+    assert "parley_events_pending" in metrics and 'parley_command_latency_seconds_count{command="documents"} 1' in metrics
+    assert "parley_posts_delivered_total" in metrics and "parley_posts_delivered_total 0" not in metrics
