@@ -135,6 +135,12 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     cli.add_feed_commands(sub)
+    dc = sub.add_parser("discord", help="Discord maintenance")
+    dc_sub = dc.add_subparsers(dest="discord_action", required=True)
+    sync = dc_sub.add_parser(
+        "sync", help="register the slash commands with Discord (globally or for one guild)"
+    )
+    sync.add_argument("--guild", type=int, default=None, help="sync to this guild only (instant)")
     return p
 
 
@@ -188,6 +194,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+async def _discord_sync(core: Core, guild: int | None) -> int:
+    from bot.chat.discord.client import login_and_sync
+    from bot.runtime import discord_client
+
+    if not core.settings.discord_token:
+        raise CliError("DISCORD_TOKEN is not set")
+    names = await login_and_sync(
+        discord_client(core), core.settings.discord_token.get_secret_value(), guild
+    )
+    where = f"guild {guild}" if guild else "all guilds (may take up to an hour to appear)"
+    print(f"synced {len(names)} commands to {where}: {', '.join(sorted(names))}")
+    return 0
+
+
 def _health(settings: Settings) -> int:
     from storage.migrate import current_revision, head_revision
 
@@ -209,6 +229,8 @@ async def _dispatch(command: str, args: argparse.Namespace, core: Core) -> int:
         return await cli.seed_command(core)
     if command == "ask":
         return await cli.ask_command(core, " ".join(args.line), as_json=args.json)
+    if command == "discord":
+        return await _discord_sync(core, args.guild)
     if command == "run":
         from bot.runtime import run_bot
 

@@ -59,9 +59,35 @@ async def run_bot(core: Any, *, stdin: Any = None, stop: asyncio.Event | None = 
     if core.settings.slack_bot_token:
         notifiers["slack"], task = _start_slack(core)
         tasks.append(task)
+    if core.settings.discord_token:
+        notifiers["discord"], task = _start_discord(core)
+        tasks.append(task)
     await import_default_feeds(core)
     async with core.make_poller() as poller:
         await _serve(core, poller, notifiers, tasks, stop)
+
+
+def discord_client(core: Any) -> Any:
+    """The Discord client over the command layer, admin role read from the store."""
+    from bot.chat.discord.client import build_client
+
+    async def admin_role(guild_id: str) -> str | None:
+        return (await core.outbox.workspace("discord", guild_id)).admin_role
+
+    settings = core.settings
+    return build_client(
+        core.commands, admin_role_lookup=admin_role,
+        api_base=settings.discord_api_base, gateway_url=settings.discord_gateway_url,
+    )  # fmt: skip
+
+
+def _start_discord(core: Any) -> tuple[Any, asyncio.Task]:
+    from bot.chat.discord.client import run_discord
+    from bot.chat.discord.notifier import DiscordNotifier
+
+    client = discord_client(core)
+    token = core.settings.discord_token.get_secret_value()
+    return DiscordNotifier(client), asyncio.create_task(run_discord(client, token), name="discord")
 
 
 def _start_slack(core: Any) -> tuple[Any, asyncio.Task]:

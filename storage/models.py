@@ -60,7 +60,7 @@ class ArticleRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(sa_column=Column(Text, unique=True, nullable=False))
     feed_id: int | None = Field(default=None, foreign_key="feed.id", ondelete="SET NULL")
-    outlet: str | None = None
+    outlet: str | None = Field(default=None, index=True)
     url: str | None = Field(default=None, sa_type=Text)
     canonical_url: str | None = Field(default=None, sa_type=Text)
     title: str = Field(default="", sa_type=Text)

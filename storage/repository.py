@@ -339,18 +339,17 @@ class Repository:
             rows = s.exec(q.order_by(col(OutboxRow.id).desc()).limit(limit)).all()
             return [_change(r) for r in rows]
 
-    def search_articles(self, text: str, limit: int = 10) -> list[ArticleRow]:
+    def search_articles(self, text: str, since: datetime, limit: int = 10) -> list[ArticleRow]:
+        """Relevant articles whose title (any date) or text (published since ``since``) matches."""
         pattern = f"%{text.lower()}%"
         with Session(self.engine) as s:
+            recent_text = (ArticleRow.published >= since) & func.lower(ArticleRow.text).like(
+                pattern
+            )
             q = (
                 select(ArticleRow)
                 .where(ArticleRow.relevant == True)  # noqa: E712 - SQL comparison
-                .where(
-                    or_(
-                        func.lower(ArticleRow.title).like(pattern),
-                        func.lower(ArticleRow.text).like(pattern),
-                    )
-                )
+                .where(or_(func.lower(ArticleRow.title).like(pattern), recent_text))
                 .order_by(col(ArticleRow.published).desc().nulls_last())
                 .limit(limit)
             )

@@ -14,7 +14,9 @@ class CommandHandler(Protocol):
         """Answer one command; never raises for bad input (returns an error reply)."""
         ...
 
-    async def complete(self, command: str, option: str, prefix: str, workspace_id: str) -> list[Choice]:
+    async def complete(
+        self, command: str, option: str, prefix: str, workspace_id: str
+    ) -> list[Choice]:
         """Return at most 25 autocomplete choices for ``option`` of ``command``."""
         ...
 

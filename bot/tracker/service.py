@@ -14,6 +14,7 @@ from bot.tracker.models import Article, Change, Document, Extraction, Meeting
 from bot.tracker.ports import Clock, IngestResult
 
 log = logging.getLogger(__name__)
+SEARCH_TEXT_DAYS = 90  # full-text search window; titles are searched at any age
 
 
 @dataclass
@@ -125,7 +126,9 @@ class Tracker:
         return await self.repo.changes_since(since)
 
     async def search(self, text: str, limit: int = 8) -> list[Any]:
-        return await self.repo.search_articles(text, limit)
+        """Articles matching ``text`` in their title, or in their text within SEARCH_TEXT_DAYS."""
+        since = self.clock.now() - timedelta(days=SEARCH_TEXT_DAYS)
+        return await self.repo.search_articles(text, since, limit)
 
     async def digest(self, since: datetime, until: datetime | None = None) -> Digest:
         """The digest of what changed in [since, until)."""

@@ -121,7 +121,10 @@ async def test_health_and_metrics_endpoint(monkeypatch, sqlite_url, capsys) -> N
             for _ in range(100):
                 async with http.get(f"{base}/metrics") as resp:
                     metrics = await resp.text()
-                if "parley_posts_delivered_total 0" not in metrics and 'command="documents"' in metrics:
+                if (
+                    "parley_posts_delivered_total 0" not in metrics
+                    and 'command="documents"' in metrics
+                ):
                     break
                 await asyncio.sleep(0.05)
         stop.set()
@@ -129,5 +132,11 @@ async def test_health_and_metrics_endpoint(monkeypatch, sqlite_url, capsys) -> N
     finally:
         core.close()
     assert health == {"status": "ok", "mode": "console"}
-    assert "parley_events_pending" in metrics and 'parley_command_latency_seconds_count{command="documents"} 1' in metrics
-    assert "parley_posts_delivered_total" in metrics and "parley_posts_delivered_total 0" not in metrics
+    assert (
+        "parley_events_pending" in metrics
+        and 'parley_command_latency_seconds_count{command="documents"} 1' in metrics
+    )
+    assert (
+        "parley_posts_delivered_total" in metrics
+        and "parley_posts_delivered_total 0" not in metrics
+    )

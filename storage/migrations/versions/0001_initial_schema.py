@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 03:55:55.713090
+Create Date: 2026-11-22 04:14:29.188452
 """
 
 from collections.abc import Sequence
@@ -151,6 +151,7 @@ def upgrade() -> None:
     with op.batch_alter_table("article", schema=None) as batch_op:
         batch_op.create_index("ix_article_canonical_url", ["canonical_url"], unique=False)
         batch_op.create_index(batch_op.f("ix_article_cluster_id"), ["cluster_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_article_outlet"), ["outlet"], unique=False)
         batch_op.create_index(batch_op.f("ix_article_published"), ["published"], unique=False)
         batch_op.create_index(batch_op.f("ix_article_relevant"), ["relevant"], unique=False)
 
@@ -291,6 +292,7 @@ def downgrade() -> None:
     with op.batch_alter_table("article", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_article_relevant"))
         batch_op.drop_index(batch_op.f("ix_article_published"))
+        batch_op.drop_index(batch_op.f("ix_article_outlet"))
         batch_op.drop_index(batch_op.f("ix_article_cluster_id"))
         batch_op.drop_index("ix_article_canonical_url")
 

@@ -1,0 +1,161 @@
+"""Extraction: article text -> relevance, meeting mentions and document mentions (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from bot.tracker.dates import ROLE_DATELINE, ROLE_STATEMENT, DateContext, DateSpan, resolve_dates
+from bot.tracker.extract.documents import find_documents, named_documents
+from bot.tracker.extract.entities import analyse
+from bot.tracker.extract.meetings import Draft, find_meetings, reports_meeting
+from bot.tracker.extract.merge import finalize
+from bot.tracker.models import DocumentMention, Extraction, MeetingMention, Relevance
+from bot.tracker.relevance import assess_sentences
+from bot.tracker.text import Sentence, sentences
+from bot.tracker.topic import Person, Place, Topic, load_topic
+
+__all__ = ["extract", "extraction_to_dict", "infer_published"]
+
+ANAPHORA_REACH = 3  # sentences over which "this document" still refers back
+# "MIAMI, Dec 20 (Reuters) -", "BERLIN -", "MOSCOW, March 27. /TASS/."
+_DATELINE = re.compile(r"^([A-Z][A-Z.' ]{2,30}?)(?:,|\s+-)")
+
+
+def dateline_place(items: Sequence[Sentence], topic: Topic) -> Place | None:
+    """Return the city of the article's dateline, if it opens one of the first sentences."""
+    for s in items[:4]:
+        m = _DATELINE.match(s.norm)
+        if m:
+            found = topic.places.find(m.group(1).strip().title())
+            if found and found[0][0].city:
+                return found[0][0]
+    return None
+
+
+def infer_published(items: Sequence[Sentence]) -> date | None:
+    """Return the date of a dateline or metadata date ("date 2026-01-10", "22.01.2026")."""
+    # Datelines and stamps open or close an article.
+    for s in [*items[:4], *items[-3:]]:
+        for span in resolve_dates(s.norm, None):
+            if span.role == ROLE_DATELINE and span.precision == "day":
+                return span.start
+    return None
+
+
+def _documents(items: Sequence[Sentence], topic: Topic) -> tuple[DocumentMention, ...]:
+    seen: dict[tuple[str, str], DocumentMention] = {}
+    recent: str | None = None
+    recent_at = -ANAPHORA_REACH - 1
+    for s in items:
+        ref = recent if s.index - recent_at <= ANAPHORA_REACH else None
+        for mention in find_documents(s, topic, ref):
+            key = (mention.document, mention.status)
+            # A full body sentence is better evidence than a headline that summarises it.
+            if key not in seen or len(seen[key].evidence) < 80 < len(mention.evidence):
+                seen[key] = mention
+        named = named_documents(s, topic)
+        if named:
+            recent, recent_at = named[-1], s.index
+    return tuple(seen.values())
+
+
+def _meetings(
+    items: Sequence[Sentence], published: date | None, topic: Topic
+) -> tuple[MeetingMention, ...]:
+    drafts: list[Draft] = []
+    statement_places: set[Place] = set()
+    previous: DateSpan | None = None
+    actor: Person | None = None
+    for s in items:
+        spans = resolve_dates(s.norm, published, context=DateContext(previous))
+        meeting = reports_meeting(s.norm)
+        ents = analyse(s.norm, topic, full=meeting)
+        statement_places |= {p.place for p in ents.places if p.kind == "statement"}
+        if meeting:
+            drafts += find_meetings(
+                s,
+                ents,
+                spans,
+                published=published,
+                topic=topic,
+                previous_actor=actor,
+                context=previous,
+                earlier=drafts,
+            )
+        anchors = [x for x in spans if x.role != ROLE_DATELINE]
+        if anchors:
+            # A statement date anchors "that day" as well as an event date does.
+            events = [x for x in anchors if x.role != ROLE_STATEMENT]
+            previous = (events or anchors)[-1]
+        actor = ents.first_person() or actor
+    return finalize(drafts, published, statement_places, dateline_place(items, topic))
+
+
+def extract(
+    title: str, text: str, published: date | None, topic: Topic | None = None
+) -> Extraction:
+    """Extract relevance, meetings and documents from one article."""
+    topic = topic or load_topic()
+    items = sentences(title, text)
+    relevance = assess_sentences(items, topic)
+    published = published or infer_published(items)
+    meetings = _meetings(items, published, topic)
+    if not relevance.relevant:
+        # An article about something else that still reports a meeting between the sides
+        # ("the strikes came days after Trump and Putin spoke by phone") carries a fact.
+        between = [m for m in meetings if len(set(m.parties) & set(topic.trilateral)) >= 2]
+        if not between:
+            return Extraction(relevance)
+        relevance = Relevance(
+            True,
+            max(relevance.score, topic.relevance.threshold),
+            (*relevance.reasons, f"reports a meeting: {', '.join(between[0].parties)}"),
+        )
+    return Extraction(relevance, meetings, _documents(items, topic))
+
+
+def _iso(day: date | None, precision: str | None) -> str | None:
+    if day is None:
+        return None
+    return day.strftime("%Y-%m") if precision == "month" else day.isoformat()
+
+
+def meeting_to_dict(m: MeetingMention) -> dict[str, Any]:
+    """Render one meeting mention in the extract JSON schema."""
+    return {
+        "date": _iso(m.date, m.date_precision),
+        "date_end": m.date_end.isoformat() if m.date_end else None,
+        "date_precision": m.date_precision,
+        "place": m.place,
+        "country": m.country,
+        "participants": list(m.participants),
+        "parties": list(m.parties),
+        "format": m.format,
+        "status": m.status,
+        "evidence": m.evidence,
+    }
+
+
+def extraction_to_dict(item_id: Any, extraction: Extraction) -> dict[str, Any]:
+    """Render an extraction as one line of `parley extract --jsonl` output."""
+    r = extraction.relevance
+    return {
+        "id": item_id,
+        "relevant": r.relevant,
+        "relevance_score": r.score,
+        "reasons": list(r.reasons),
+        "meetings": [meeting_to_dict(m) for m in extraction.meetings],
+        "documents": [
+            {
+                "document": d.document,
+                "name": d.name,
+                "status": d.status,
+                "status_text": d.status_text,
+                "evidence": d.evidence,
+            }
+            for d in extraction.documents
+        ],
+    }
