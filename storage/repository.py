@@ -25,7 +25,7 @@ from bot.tracker.models import (
     Relevance,
     Source,
 )
-from bot.tracker.ports import IngestResult
+from bot.tracker.ports import IngestItem, IngestResult
 from bot.tracker.reconcile import MeetingDraft, ReconcilePlan, reconcile
 from storage.models import (
     ArticleRow,
@@ -92,29 +92,49 @@ class Repository:
         suppressed: bool = False,
     ) -> IngestResult:
         """Store an article and, if relevant, its reconciled facts and change events, atomically."""
+        item = IngestItem(article, extraction, relevance, canonical_url, cluster_id)
+        return self.ingest_many([item], now=now, suppressed=suppressed)[0]
+
+    def ingest_many(
+        self, items: list[IngestItem], *, now: datetime, suppressed: bool = False
+    ) -> list[IngestResult]:
+        """Store several articles (one feed's new entries) in one transaction, in order."""
         with Session(self.engine) as s, s.begin():
-            existing = s.exec(select(ArticleRow.id).where(ArticleRow.key == article.key)).first()
-            if existing is not None:
-                return IngestResult(article_id=existing, duplicate=True)
-            row = ArticleRow(
-                key=article.key, feed_id=article.feed_id, outlet=article.outlet, url=article.url,
-                canonical_url=canonical_url, title=article.title, text=article.text,
-                published=article.published, published_estimated=article.published_estimated,
-                language=article.language, fetched_at=now, relevant=relevance.relevant,
-                relevance_score=relevance.score, relevance_reasons=list(relevance.reasons),
-                suppressed=suppressed,
-            )  # fmt: skip
-            s.add(row)
-            s.flush()
-            row.cluster_id = cluster_id or row.id
-            if not relevance.relevant or extraction is None:
-                return IngestResult(article_id=row.id)
-            stored = Article(**{**article.__dict__, "id": row.id})
-            plan = reconcile(stored, extraction, self._candidates(s, extraction), self._docs(s))
-            changes = self._apply(s, stored, plan, now, suppressed)
-            row.facts_count = len(extraction.meetings) + len(extraction.documents)
-            row.events_count = len(changes)
-            return IngestResult(row.id, False, True, row.facts_count, tuple(changes))
+            keys = [i.article.key for i in items]
+            known = dict(
+                s.exec(
+                    select(ArticleRow.key, ArticleRow.id).where(col(ArticleRow.key).in_(keys))
+                ).all()
+            )
+            return [self._ingest_one(s, item, known, now, suppressed) for item in items]
+
+    def _ingest_one(
+        self, s: Session, item: IngestItem, known: dict[str, int], now: datetime, suppressed: bool
+    ) -> IngestResult:
+        article, extraction, relevance = item.article, item.extraction, item.relevance
+        if article.key in known:
+            return IngestResult(article_id=known[article.key], duplicate=True)
+        row = ArticleRow(
+            key=article.key, feed_id=article.feed_id, outlet=article.outlet, url=article.url,
+            canonical_url=item.canonical_url, title=article.title, text=article.text,
+            published=article.published, published_estimated=article.published_estimated,
+            language=article.language, fetched_at=now, relevant=relevance.relevant,
+            relevance_score=relevance.score, relevance_reasons=list(relevance.reasons),
+            suppressed=suppressed, cluster_id=item.cluster_id,
+        )  # fmt: skip
+        s.add(row)
+        s.flush()
+        known[article.key] = row.id
+        if row.cluster_id is None:
+            row.cluster_id = row.id
+        if not relevance.relevant or extraction is None:
+            return IngestResult(article_id=row.id)
+        stored = replace(article, id=row.id)
+        plan = reconcile(stored, extraction, self._candidates(s, extraction), self._docs(s))
+        changes = self._apply(s, stored, plan, now, suppressed)
+        row.facts_count = len(extraction.meetings) + len(extraction.documents)
+        row.events_count = len(changes)
+        return IngestResult(row.id, False, True, row.facts_count, tuple(changes))
 
     # --- reconciliation I/O ------------------------------------------------------------
 

@@ -11,19 +11,21 @@ import asyncio
 import dataclasses
 import logging
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.feeds.cluster import Clusterer, fingerprint
+from bot.feeds.cluster import Clusterer, Fingerprint, fingerprint
 from bot.feeds.content import with_full_text
 from bot.feeds.errors import FeedError
 from bot.feeds.fetcher import FeedFetcher, FetchResult
 from bot.feeds.keys import canonical_url
 from bot.feeds.parser import FeedItem, parse_feed_async
 from bot.feeds.schedule import next_check_at, should_disable
-from bot.tracker.models import Article
-from bot.tracker.service import Tracker
+from bot.tracker.models import Article, Extraction
+from bot.tracker.ports import IngestItem
+from bot.tracker.service import Tracker, analyse
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)
@@ -70,6 +72,7 @@ class Poller:
     policy: PollPolicy = field(default_factory=PollPolicy)
     progress: Callable[[int, PollStats], None] | None = None
     clusterer: Clusterer = field(default_factory=Clusterer)
+    cpu: Executor | None = None  # a process pool for parsing and extraction (both cores)
     _warm: bool = False
 
     async def poll_due(self, *, max_batches: int = 1000) -> PollStats:
@@ -139,35 +142,39 @@ class Poller:
     async def _ingest_items(self, feed: Any, items: tuple[FeedItem, ...], stats: PollStats) -> None:
         known = await self.feeds.known_keys([i.key for i in items])
         backlog = not feed.backlog_done
-        for item in items:
-            if item.key in known:
-                continue
-            if self.policy.full_text and not backlog:
-                item = await with_full_text(self.fetcher, item)
-            result = await self._ingest(feed, item, backlog)
+        fresh = [i for i in items if i.key not in known]
+        if self.policy.full_text and not backlog:
+            fresh = [await with_full_text(self.fetcher, i) for i in fresh]
+        if not fresh:
+            return
+        now = self.tracker.clock.now()
+        articles = [_article(feed, item, now) for item in fresh]
+        analysed = await self._run_cpu(analyse_batch, articles)
+        batch = []
+        for item, article, (extraction, fp) in zip(fresh, articles, analysed, strict=True):
+            match = self.clusterer.best_match(fp) if fp else None
+            url = canonical_url(item.url) if item.url else None
+            batch.append(
+                IngestItem(
+                    article, extraction, extraction.relevance, url, match[0] if match else None
+                )
+            )
+        results = await self.tracker.ingest_many(batch, suppressed=backlog)
+        for entry, (_, fp), result in zip(batch, analysed, results, strict=True):
             if result.duplicate:
                 continue
+            if fp:  # near-duplicates within one batch are not clustered with each other
+                self.clusterer.add(result.article_id, fp, entry.cluster_id or result.article_id)
             stats.new_entries += 1
             stats.relevant += int(result.relevant)
             stats.facts += result.facts
             stats.events += len(result.changes)
 
-    async def _ingest(self, feed: Any, item: FeedItem, backlog: bool) -> Any:
-        now = self.tracker.clock.now()
-        article = Article(
-            key=item.key, title=item.title, text=item.text, url=item.url, outlet=feed.name or None,
-            published=item.published or item.updated or now, published_estimated=item.published is None,
-            feed_id=feed.id,
-        )  # fmt: skip
-        fp = fingerprint(f"{item.title}\n{item.text}")
-        match = self.clusterer.best_match(fp) if fp else None
-        result = await self.tracker.ingest(
-            article, suppressed=backlog, canonical_url=canonical_url(item.url) if item.url else None,
-            cluster_id=match[0] if match else None,
-        )  # fmt: skip
-        if not result.duplicate and fp:
-            self.clusterer.add(result.article_id, fp, match[0] if match else result.article_id)
-        return result
+    async def _run_cpu(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """CPU-heavy work off the event loop: the process pool when given, else a thread."""
+        if self.cpu is None:
+            return await asyncio.to_thread(fn, *args)
+        return await asyncio.get_running_loop().run_in_executor(self.cpu, fn, *args)
 
     def _next(self, feed: Any, result: FetchResult, ttl: int | None = None) -> datetime:
         return next_check_at(
@@ -196,6 +203,19 @@ class Poller:
         stats.failed += 1
         stats.disabled += int(disable)
         log.warning("feed %s failed (%s, %d in a row): %s", feed.id, exc.reason, failures, exc)
+
+
+def _article(feed: Any, item: FeedItem, now: datetime) -> Article:
+    return Article(
+        key=item.key, title=item.title, text=item.text, url=item.url, outlet=feed.name or None,
+        published=item.published or item.updated or now, published_estimated=item.published is None,
+        feed_id=feed.id,
+    )  # fmt: skip
+
+
+def analyse_batch(articles: list[Article]) -> list[tuple[Extraction, Fingerprint]]:
+    """Extraction and near-duplicate fingerprint of each article (runs in a worker process)."""
+    return [(analyse(a), fingerprint(f"{a.title}\n{a.text}")) for a in articles]
 
 
 def _same_body(result: FetchResult, known_hash: str) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from bot.tracker.models import Change
+from bot.tracker.models import Article, Change, Extraction, Relevance
 
 
 class Clock(Protocol):
@@ -44,3 +44,14 @@ class IngestResult:
     relevant: bool = False
     facts: int = 0
     changes: tuple[Change, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class IngestItem:
+    """One analysed article to store (``canonical_url`` and near-duplicate ``cluster_id`` optional)."""
+
+    article: Article
+    extraction: Extraction | None
+    relevance: Relevance
+    canonical_url: str | None = None
+    cluster_id: int | None = None

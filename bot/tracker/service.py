@@ -45,13 +45,23 @@ class Tracker:
     # --- writing ------------------------------------------------------------------------
 
     async def ingest(
-        self, article: Article, *, suppressed: bool = False, **extra: Any
+        self,
+        article: Article,
+        *,
+        suppressed: bool = False,
+        extraction: Extraction | None = None,
+        **extra: Any,
     ) -> IngestResult:
-        """Store one article with its facts and change events (no-op if already stored)."""
-        existing = await self.repo.article_by_key(article.key)
-        if existing is not None:
-            return IngestResult(article_id=existing.id or 0, duplicate=True)
-        extraction = await asyncio.to_thread(analyse, article)
+        """Store one article with its facts and change events (no-op if already stored).
+
+        ``extraction`` is the article's analysis when the caller ran it already (in a
+        process pool); otherwise it runs here, in a worker thread.
+        """
+        if extraction is None:
+            existing = await self.repo.article_by_key(article.key)
+            if existing is not None:
+                return IngestResult(article_id=existing.id or 0, duplicate=True)
+            extraction = await asyncio.to_thread(analyse, article)
         result = await self.repo.ingest(
             article,
             extraction,
@@ -65,6 +75,21 @@ class Tracker:
             article.key, result.relevant, result.facts, len(result.changes),
         )  # fmt: skip
         return result
+
+    async def ingest_many(
+        self, items: list[Any], *, suppressed: bool = False
+    ) -> list[IngestResult]:
+        """Store already-analysed articles (``IngestItem``s of one feed) in one transaction."""
+        results = await self.repo.ingest_many(items, now=self.clock.now(), suppressed=suppressed)
+        for item, result in zip(items, results, strict=True):
+            if not result.duplicate:
+                log.debug(
+                    "article %s ingested: relevant=%s facts=%d",
+                    item.article.key,
+                    result.relevant,
+                    result.facts,
+                )
+        return results
 
     async def seed(self, articles: list[Article], *, suppressed: bool = False) -> SeedReport:
         """Ingest the seed articles in publication order; running it twice changes nothing."""
