@@ -138,6 +138,7 @@ class DocumentStatusRow(SQLModel, table=True):
     as_of: datetime | None = _ts()
     article_id: int = Field(foreign_key="article.id", index=True, ondelete="CASCADE")
     sentence: str = Field(sa_type=Text)
+    prospective: bool = False  # an announced next step, not the state at the time
 
 
 class WorkspaceRow(SQLModel, table=True):

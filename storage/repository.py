@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, String, cast, func, or_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.tracker.models import (
@@ -99,6 +100,18 @@ class Repository:
         self, items: list[IngestItem], *, now: datetime, suppressed: bool = False
     ) -> list[IngestResult]:
         """Store several articles (one feed's new entries) in one transaction, in order."""
+        for attempt in range(3):
+            try:
+                return self._ingest_batch(items, now, suppressed)
+            except IntegrityError:
+                # another feed stored one of these keys concurrently: retry, it is now known
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _ingest_batch(
+        self, items: list[IngestItem], now: datetime, suppressed: bool
+    ) -> list[IngestResult]:
         with Session(self.engine) as s, s.begin():
             keys = [i.article.key for i in items]
             known = dict(
@@ -173,6 +186,7 @@ class Repository:
                 DocumentStatusRow(
                     document_id=doc.id, status=entry.status, status_text=entry.status_text,
                     as_of=article.published or now, article_id=article.id, sentence=entry.sentence,
+                    prospective=entry.prospective,
                 )
             )  # fmt: skip
             if entry.becomes_current:
@@ -344,7 +358,9 @@ class Repository:
                 .order_by(col(DocumentStatusRow.as_of), col(DocumentStatusRow.id))
             ).all()
             timeline = tuple(
-                DocumentStatusEntry(e.status, e.status_text, e.as_of, _source(a, e.sentence))
+                DocumentStatusEntry(
+                    e.status, e.status_text, e.as_of, _source(a, e.sentence), e.prospective
+                )
                 for e, a in entries
             )
             return Document(r.key, r.name, r.status, r.status_text, r.as_of, timeline)

@@ -107,7 +107,8 @@ def documents_reply(docs: list[Document]) -> Reply:
 def document_reply(d: Document) -> Reply:
     fields = [
         Field(
-            f"{day(e.as_of)} · {label(e.status)}",
+            f"{day(e.as_of)} · {label(e.status)}"
+            + (" (announced next step)" if e.prospective else ""),
             f"“{e.status_text}” — {source_line(e.source)}" if e.source else e.status_text,
         )
         for e in d.timeline

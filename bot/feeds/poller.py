@@ -133,6 +133,11 @@ class Poller:
             )  # fmt: skip
         except FeedError as exc:
             await self._failed(feed, exc, stats)
+        except Exception as exc:  # a bug or a store error must not stop the other feeds
+            log.exception("feed %s: unexpected error while polling", feed.id)
+            await self._failed(
+                feed, FeedError(f"internal error: {exc!r}"[:300], url=feed.url), stats
+            )
         log.info(
             "feed %s polled: fetched=%d not_modified=%d failed=%d new=%d relevant=%d events=%d",
             feed.id, stats.fetched, stats.not_modified, stats.failed, stats.new_entries, stats.relevant, stats.events,

@@ -87,6 +87,7 @@ class DocumentMention:
     status: str  # one of DOCUMENT_STATUSES
     status_text: str  # the article's own wording
     evidence: str  # the exact sentence
+    prospective: bool = False  # a next step the article announces, not the current state
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ class DocumentStatusEntry:
     status_text: str
     as_of: datetime | None
     source: Source | None = None
+    prospective: bool = False  # announced as the next step
 
 
 @dataclass(frozen=True)

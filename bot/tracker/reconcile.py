@@ -71,6 +71,7 @@ class DocumentEntry:
     status_text: str
     sentence: str
     becomes_current: bool
+    prospective: bool = False
 
 
 @dataclass
@@ -293,9 +294,12 @@ def _documents(
         seen.add((m.document, m.status))
         status, as_of = current.get(m.document, (None, None))
         newer = as_of is None or article.published is None or article.published >= as_of
-        becomes = newer and m.status != status
+        current_now = newer and not m.prospective  # an announced next step is not the state
+        becomes = current_now and m.status != status
         entries.append(
-            DocumentEntry(m.document, m.name, m.status, m.status_text, m.evidence, newer)
+            DocumentEntry(
+                m.document, m.name, m.status, m.status_text, m.evidence, current_now, m.prospective
+            )
         )
         if becomes:
             summary = f"{m.name}: {_label(status)} → {_label(m.status)} (“{m.status_text}”)"

@@ -107,6 +107,9 @@ def test_security_guarantees_timeline(seeded) -> None:
     jan26 = [e.status for e in d.timeline if e.as_of.date() == date(2026, 1, 26)]
     assert {"agreed", "awaiting_signature", "ratification"} <= set(jan26)
     assert any("100% ready" in e.source.sentence for e in d.timeline)
+    # ratification is announced as the next step, so the current status is awaiting signature
+    assert d.status == "awaiting_signature"
+    assert [e.prospective for e in d.timeline if e.status == "ratification"] == [True]
 
 
 def test_other_documents(seeded) -> None:

@@ -8,6 +8,11 @@ from bot.feeds.schedule import backoff
 from tests.fakes.feedserver import Reply, edited, item, rss_feed
 from tests.polling.conftest import MOSCOW, SPORT, T0, World, talks_item
 
+TALKS_TEXT = (
+    "Ukrainian, U.S. and Russian negotiators will meet again in Abu Dhabi on February 1, "
+    "a U.S. official said on Monday after two days of trilateral talks."
+)
+
 
 async def test_first_poll_stores_backlog_and_posts_nothing(world: World) -> None:
     await world.outbox.subscribe("console", "console", "updates", "console", now=T0)
@@ -142,3 +147,36 @@ async def test_why_explains_articles(world: World) -> None:
     assert "Not about the talks" in sport
     talks = await world.admin.why("https://news.test/a")
     assert "Relevant" in talks and "fact(s) extracted" in talks and "backlog" in talks
+
+
+async def test_summary_only_entries_get_the_article_page_text(world: World) -> None:
+    page = (
+        "<html><head><title>Talks</title></head><body><nav>Home | World</nav><article><h1>Talks</h1>"
+        + "".join(
+            f"<p>{TALKS_TEXT} Paragraph {i} adds detail on the negotiating teams.</p>"
+            for i in range(6)
+        )
+        + "</article><footer>© Outlet</footer></body></html>"
+    ).encode()
+    world.server.feed("/story", page, content_type="text/html; charset=utf-8")
+    world.server.feed("/broken", b"", content_type="text/html")
+    world.server.feed("/rss", rss_feed([]))
+    await world.add("/rss")
+    await world.poll()  # backlog done
+    summary = "Negotiators will meet again."
+    world.server.feed(
+        "/rss",
+        rss_feed([
+            item("full", "Talks set for Abu Dhabi", html=summary, link=world.server.url("/story")),
+            item("nopage", "Talks set for Abu Dhabi (2)", html=summary, link=world.server.url("/broken")),
+        ]),
+    )  # fmt: skip
+    world.poller.policy.full_text = True
+    await world.due_later()
+    stats = await world.poll()
+    assert stats.new_entries == 2
+    full = world.repo.find_article("", world.server.url("/story"))
+    fallback = world.repo.find_article("", world.server.url("/broken"))
+    assert "Abu Dhabi on February 1" in full.text and "Home | World" not in full.text
+    assert full.relevant
+    assert fallback.text == summary  # the page failed: the summary stays

@@ -312,3 +312,35 @@ def test_sqlite_pragmas(sqlite_url: str) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+
+
+def test_announced_next_step_is_in_the_timeline_but_not_current(engine) -> None:
+    repo = Repository(engine)
+    now_state = DocumentMention(
+        "security_guarantees",
+        "Security guarantees",
+        "awaiting_signature",
+        "awaiting a date for the signing",
+        "s1",
+    )
+    next_step = DocumentMention(
+        "security_guarantees",
+        "Security guarantees",
+        "ratification",
+        "for ratification",
+        "s1",
+        prospective=True,
+    )
+    r = repo.ingest(
+        art("p", date(2026, 1, 26)),
+        Extraction(RELEVANT, documents=(now_state, next_step)),
+        RELEVANT,
+        now=NOW,
+    )
+    assert [c.data["new"] for c in r.changes] == ["awaiting_signature"]
+    d = repo.document("security_guarantees")
+    assert d.status == "awaiting_signature"
+    assert [(e.status, e.prospective) for e in d.timeline] == [
+        ("awaiting_signature", False),
+        ("ratification", True),
+    ]

@@ -98,8 +98,8 @@ def find_documents(
             if step_cost is not None:
                 steps.setdefault((spec.key, phrase.status), (step_cost, spec, phrase))
     # An announced next step ("after which it will be sent for ratification") is reported too.
-    chosen = list(best.values()) + [
-        item
+    chosen = [(item, False) for item in best.values()] + [
+        (item, True)
         for (key, status), item in steps.items()
         if key in best and best[key][2].status != status
     ]
@@ -110,8 +110,9 @@ def find_documents(
             status=phrase.status,
             status_text=sentence.text[phrase.start : phrase.end],
             evidence=sentence.text,
+            prospective=prospective,
         )
-        for _, spec, phrase in sorted(chosen, key=lambda item: item[2].start)
+        for (_, spec, phrase), prospective in sorted(chosen, key=lambda pair: pair[0][2].start)
     ]
 
 

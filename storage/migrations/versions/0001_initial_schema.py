@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 04:14:29.188452
+Create Date: 2026-11-22 04:21:47.353189
 """
 
 from collections.abc import Sequence
@@ -164,6 +164,7 @@ def upgrade() -> None:
         sa.Column("as_of", storage.models.UTCDateTime(), nullable=True),
         sa.Column("article_id", sa.Integer(), nullable=False),
         sa.Column("sentence", sa.Text(), nullable=False),
+        sa.Column("prospective", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(["article_id"], ["article.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["document_id"], ["document.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
