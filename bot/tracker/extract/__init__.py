@@ -102,6 +102,8 @@ def extract(
     items = sentences(title, text)
     relevance = assess_sentences(items, topic)
     published = published or infer_published(items)
+    if not relevance.relevant and len(_sides_named(title, text, topic)) < 2:
+        return Extraction(relevance)  # no meeting between the sides can be reported: skip the work
     meetings = _meetings(items, published, topic)
     if not relevance.relevant:
         # An article about something else that still reports a meeting between the sides
@@ -115,6 +117,15 @@ def extract(
             (*relevance.reasons, f"reports a meeting: {', '.join(between[0].parties)}"),
         )
     return Extraction(relevance, meetings, _documents(items, topic))
+
+
+def _sides_named(title: str, text: str, topic: Topic) -> set[str]:
+    """The trilateral sides an article names at all: as parties, people or places."""
+    body = f"{title}\n{text}"
+    sides = {value for value, _, _ in topic.parties.find(body)}
+    sides |= {person.country for person, _, _ in topic.people.find(body)}
+    sides |= {place.country for place, _, _ in topic.places.find(body)}
+    return sides & set(topic.trilateral)
 
 
 def _iso(day: date | None, precision: str | None) -> str | None:
