@@ -10,6 +10,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -87,8 +88,15 @@ def build_core(settings: Settings, *, migrate: bool = True) -> Core:
 
     @asynccontextmanager
     async def make_poller(progress: Any = None) -> AsyncIterator[Poller]:
-        async with make_fetcher() as fetcher:
-            yield Poller(feed_store, tracker, fetcher, progress=progress)
+        # feed parsing and extraction are CPU-bound: worker processes use every core
+        workers = settings.cpu_workers
+        cpu = ProcessPoolExecutor(workers) if workers else None
+        try:
+            async with make_fetcher() as fetcher:
+                yield Poller(feed_store, tracker, fetcher, progress=progress, cpu=cpu)
+        finally:
+            if cpu is not None:
+                cpu.shutdown(wait=True, cancel_futures=True)
 
     interval = settings.poll_interval_minutes
     feed_admin = FeedAdmin(feed_store, repo, make_fetcher, clock, interval)

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
         default="https://github.com/parley-bot/parley", validation_alias="PARLEY_CONTACT"
     )
     poll_interval_minutes: int = Field(default=15, validation_alias="PARLEY_POLL_INTERVAL_MINUTES")
+    cpu_workers: int = Field(default=2, ge=0, validation_alias="PARLEY_CPU_WORKERS")
     health_port: int | None = Field(default=None, validation_alias="PARLEY_HEALTH_PORT")
     health_host: str = Field(default="0.0.0.0", validation_alias="PARLEY_HEALTH_HOST")
     log_level: str = Field(default="INFO", validation_alias="PARLEY_LOG_LEVEL")

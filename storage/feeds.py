@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine, func, or_
 from sqlmodel import Session, col, select
@@ -128,55 +129,33 @@ class FeedStore:
                 s.expunge(row)
             return rows
 
-    def record_success(
-        self, feed_id: int, *, now: datetime, next_check_at: datetime, etag: str | None = None,
-        last_modified: str | None = None, body_hash: str | None = None, ttl_minutes: int | None = None,
-        new_entries: int = 0, not_modified: bool = False, title: str | None = None,
-    ) -> None:  # fmt: skip
+    def record_success(self, feed_id: int, **outcome: Any) -> None:
         """A poll worked (200 or 304): reset failures, remember validators, schedule the next."""
-        with Session(self.engine) as s, s.begin():
-            row = s.get(FeedRow, feed_id)
-            if row is None:
-                return
-            row.last_success_at, row.consecutive_failures, row.claimed_until = now, 0, None
-            row.next_check_at = next_check_at
-            row.last_error = None
-            if not not_modified:
-                row.etag, row.last_modified, row.body_hash = etag, last_modified, body_hash
-                row.ttl_minutes = ttl_minutes
-                row.backlog_done = True
-                if title and not row.name:
-                    row.name = title[:200]
-            row.entries_seen += new_entries
+        self.record_outcomes([{"feed_id": feed_id, "ok": True, **outcome}])
 
-    def record_failure(
-        self,
-        feed_id: int,
-        *,
-        now: datetime,
-        reason: str,
-        message: str,
-        next_check_at: datetime,
-        disable: bool,
-    ) -> bool:
+    def record_failure(self, feed_id: int, **outcome: Any) -> bool:
         """Count a failure; when ``disable``, stop polling and emit a feed-health event (same tx)."""
+        self.record_outcomes([{"feed_id": feed_id, "ok": False, **outcome}])
+        return bool(outcome.get("disable"))
+
+    def record_outcomes(self, outcomes: list[dict[str, Any]]) -> None:
+        """Write a batch of poll outcomes in one transaction (see ``_success``/``_failure``)."""
         with Session(self.engine) as s, s.begin():
-            row = s.get(FeedRow, feed_id)
-            if row is None:
-                return False
-            row.consecutive_failures += 1
-            row.last_error, row.last_error_at = f"{reason}: {message}"[:500], now
-            row.next_check_at, row.claimed_until = next_check_at, None
-            if disable:
-                row.status, row.disabled_reason = "disabled", reason
-                summary = f"Feed disabled after {row.consecutive_failures} failures: {row.name or row.url} ({reason})"
-                s.add(
-                    OutboxRow(
-                        kind="feed_disabled", subject=f"feed:{row.id}", summary=summary, created_at=now,
-                        data={"url": row.url, "reason": reason, "error": message[:300]},
-                    )
-                )  # fmt: skip
-            return disable
+            rows = {
+                r.id: r
+                for r in s.exec(
+                    select(FeedRow).where(col(FeedRow.id).in_([o["feed_id"] for o in outcomes]))
+                )
+            }
+            for outcome in outcomes:
+                row = rows.get(outcome["feed_id"])
+                if row is None:
+                    continue  # removed while it was being polled
+                fields = {k: v for k, v in outcome.items() if k not in ("feed_id", "ok")}
+                if outcome["ok"]:
+                    _success(row, **fields)
+                else:
+                    _failure(s, row, **fields)
 
     def health(self) -> dict[str, int]:
         """Feeds by health: active, failing (active with failures), paused, disabled."""
@@ -194,3 +173,44 @@ class FeedStore:
             return set()
         with Session(self.engine) as s:
             return set(s.exec(select(ArticleRow.key).where(col(ArticleRow.key).in_(keys))).all())
+
+
+def _success(
+    row: FeedRow, *, now: datetime, next_check_at: datetime, etag: str | None = None,
+    last_modified: str | None = None, body_hash: str | None = None, ttl_minutes: int | None = None,
+    new_entries: int = 0, not_modified: bool = False, title: str | None = None,
+) -> None:  # fmt: skip
+    row.last_success_at, row.consecutive_failures, row.claimed_until = now, 0, None
+    row.next_check_at = next_check_at
+    row.last_error = None
+    if not not_modified:
+        row.etag, row.last_modified, row.body_hash = etag, last_modified, body_hash
+        row.ttl_minutes = ttl_minutes
+        row.backlog_done = True
+        if title and not row.name:
+            row.name = title[:200]
+    row.entries_seen += new_entries
+
+
+def _failure(
+    s: Session,
+    row: FeedRow,
+    *,
+    now: datetime,
+    reason: str,
+    message: str,
+    next_check_at: datetime,
+    disable: bool,
+) -> None:
+    row.consecutive_failures += 1
+    row.last_error, row.last_error_at = f"{reason}: {message}"[:500], now
+    row.next_check_at, row.claimed_until = next_check_at, None
+    if disable:
+        row.status, row.disabled_reason = "disabled", reason
+        summary = f"Feed disabled after {row.consecutive_failures} failures: {row.name or row.url} ({reason})"
+        s.add(
+            OutboxRow(
+                kind="feed_disabled", subject=f"feed:{row.id}", summary=summary, created_at=now,
+                data={"url": row.url, "reason": reason, "error": message[:300]},
+            )
+        )  # fmt: skip

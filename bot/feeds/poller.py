@@ -80,18 +80,20 @@ class Poller:
         await self._warm_clusters()
         total = PollStats()
         sem = asyncio.Semaphore(self.policy.concurrency)
+
+        async def one(feed: Any) -> tuple[PollStats, dict[str, Any]]:
+            async with sem:
+                return await self.poll_feed(feed)
+
         for _ in range(max_batches):
             claimed = await self.feeds.claim_due(
                 self.tracker.clock.now(), limit=self.policy.batch, lease=LEASE
             )
             if not claimed:
                 break
-
-            async def one(feed: Any) -> PollStats:
-                async with sem:
-                    return await self.poll_feed(feed)
-
-            for stats in await asyncio.gather(*(one(f) for f in claimed)):
+            done = await asyncio.gather(*(one(f) for f in claimed))
+            await self.feeds.record_outcomes([outcome for _, outcome in done])  # one transaction
+            for stats, _ in done:
                 total.add(stats)
             if self.progress:
                 self.progress(total.feeds, total)
@@ -105,44 +107,41 @@ class Poller:
         for article_id, cluster_id, text in await self.tracker.repo.recent_texts(since):
             self.clusterer.add(article_id, fingerprint(text), cluster_id or article_id)
 
-    async def poll_feed(self, feed: Any) -> PollStats:
-        """Poll one claimed feed; every failure is recorded on the feed, never raised."""
+    async def poll_feed(self, feed: Any) -> tuple[PollStats, dict[str, Any]]:
+        """Poll one claimed feed; return its stats and the outcome to record (never raises)."""
         stats = PollStats(feeds=1)
+        now = self.tracker.clock.now()
         try:
             result = await self.fetcher.fetch(
                 feed.url, etag=feed.etag, last_modified=feed.last_modified
             )
             if result.not_modified or (feed.body_hash and _same_body(result, feed.body_hash)):
                 stats.not_modified += 1
-                await self.feeds.record_success(
-                    feed.id,
-                    now=self.tracker.clock.now(),
-                    next_check_at=self._next(feed, result),
-                    not_modified=True,
+                return stats, _ok(
+                    feed, now=now, next_check_at=self._next(feed, result), not_modified=True
                 )
-                return stats
             parsed = await parse_feed_async(
-                result.body, result.final_url, content_type=result.content_type
+                result.body, result.final_url, content_type=result.content_type, executor=self.cpu
             )
             stats.fetched += 1
             await self._ingest_items(feed, parsed.items, stats)
-            await self.feeds.record_success(
-                feed.id, now=self.tracker.clock.now(), next_check_at=self._next(feed, result, parsed.ttl_minutes),
+            outcome = _ok(
+                feed, now=now, next_check_at=self._next(feed, result, parsed.ttl_minutes),
                 etag=result.etag, last_modified=result.last_modified, body_hash=parsed.body_hash,
                 ttl_minutes=parsed.ttl_minutes, new_entries=stats.new_entries, title=parsed.title,
             )  # fmt: skip
         except FeedError as exc:
-            await self._failed(feed, exc, stats)
+            outcome = self._failed(feed, exc, stats)
         except Exception as exc:  # a bug or a store error must not stop the other feeds
             log.exception("feed %s: unexpected error while polling", feed.id)
-            await self._failed(
+            outcome = self._failed(
                 feed, FeedError(f"internal error: {exc!r}"[:300], url=feed.url), stats
             )
-        log.info(
+        log.debug(
             "feed %s polled: fetched=%d not_modified=%d failed=%d new=%d relevant=%d events=%d",
             feed.id, stats.fetched, stats.not_modified, stats.failed, stats.new_entries, stats.relevant, stats.events,
         )  # fmt: skip
-        return stats
+        return stats, outcome
 
     async def _ingest_items(self, feed: Any, items: tuple[FeedItem, ...], stats: PollStats) -> None:
         known = await self.feeds.known_keys([i.key for i in items])
@@ -189,7 +188,7 @@ class Poller:
             rng=self.policy.rng,
         )  # fmt: skip
 
-    async def _failed(self, feed: Any, exc: FeedError, stats: PollStats) -> None:
+    def _failed(self, feed: Any, exc: FeedError, stats: PollStats) -> dict[str, Any]:
         failures = feed.consecutive_failures + 1
         disable = should_disable(failures, self.policy.disable_after)
         when = next_check_at(
@@ -197,17 +196,17 @@ class Poller:
             min_interval=self.policy.min_interval, max_interval=self.policy.max_interval,
             retry_after=getattr(exc, "retry_after", None), consecutive_failures=failures, rng=self.policy.rng,
         )  # fmt: skip
-        await self.feeds.record_failure(
-            feed.id,
-            now=self.tracker.clock.now(),
-            reason=exc.reason,
-            message=str(exc),
-            next_check_at=when,
-            disable=disable,
-        )
         stats.failed += 1
         stats.disabled += int(disable)
         log.warning("feed %s failed (%s, %d in a row): %s", feed.id, exc.reason, failures, exc)
+        return {
+            "feed_id": feed.id, "ok": False, "now": self.tracker.clock.now(), "reason": exc.reason,
+            "message": str(exc), "next_check_at": when, "disable": disable,
+        }  # fmt: skip
+
+
+def _ok(feed: Any, **fields: Any) -> dict[str, Any]:
+    return {"feed_id": feed.id, "ok": True, **fields}
 
 
 def _article(feed: Any, item: FeedItem, now: datetime) -> Article:
