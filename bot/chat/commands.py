@@ -257,7 +257,17 @@ class Commands:
             req.platform, req.workspace_id, kind, channel,
             now=self.tracker.clock.now(), digest_time=digest_time, timezone=timezone,
         )  # fmt: skip
+        quiet = req.options.get("quiet")
+        if kind == "digest" and quiet is not None:
+            quiet = _bool(quiet, "quiet")
+            await self.outbox.set_workspace(req.platform, req.workspace_id, digest_skip_empty=quiet)
         extra = f" at {digest_time} {timezone}" if kind == "digest" else ""
+        if kind == "digest" and quiet is not None:
+            extra += (
+                " (skipped on days with no news)"
+                if quiet
+                else " (a one-line 'no news' on quiet days)"
+            )
         return Reply(
             text=f"✓ {kind.capitalize()} will be posted in {channel}{extra}.", ephemeral=True
         )
@@ -280,6 +290,9 @@ class Commands:
             for s in subs
         ] or ["no channels configured"]
         lines.append(f"admin role: {ws.admin_role or 'not set (Manage Server permission only)'}")
+        lines.append(
+            f"digest on quiet days: {'skipped' if ws.digest_skip_empty else 'one-line no news'}"
+        )
         return Reply(
             text="\n".join(lines),
             cards=(Card(title="Parley settings", description="\n".join(lines)),),
@@ -297,6 +310,17 @@ def _required(req: CommandRequest, name: str, hint: str) -> str:
     if not value:
         raise UsageError(hint)
     return value
+
+
+def _bool(value: Any, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on", "quiet"):
+        return True
+    if text in ("0", "false", "no", "off", "always"):
+        return False
+    raise UsageError(f"{name} must be yes or no (got {value!r}).")
 
 
 def _int(value: Any, name: str, lo: int, hi: int) -> int:
@@ -324,7 +348,7 @@ def parse_command_line(line: str) -> CommandRequest:
         "meetings": ["when"], "meeting": ["meeting"], "document": ["document"], "timeline": ["days"],
         "search": ["text"], "feeds add": ["url", "name"], "feeds pause": ["feed"], "feeds resume": ["feed"],
         "feeds remove": ["feed"], "feeds why": ["url"], "config updates-channel": ["channel"],
-        "config digest-channel": ["channel", "time", "timezone"], "config admin-channel": ["channel"],
+        "config digest-channel": ["channel", "time", "timezone", "quiet"], "config admin-channel": ["channel"],
         "config admin-role": ["role"],
     }.get(name, [])  # fmt: skip
     options: dict[str, Any] = {}

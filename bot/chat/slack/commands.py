@@ -27,7 +27,7 @@ Admins:
 • `/parley feeds add <url> [name]`  ·  `/parley feeds list`
 • `/parley feeds pause|resume|remove <feed>`  ·  `/parley feeds why <url>`
 • `/parley config updates-channel #channel`  ·  `/parley config admin-channel #channel`
-• `/parley config digest-channel #channel [HH:MM] [Area/City]`
+• `/parley config digest-channel #channel [HH:MM] [Area/City] [quiet|always]`
 • `/parley config admin-role @group`  ·  `/parley config show`"""
 
 _CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>$|^([CGD][A-Z0-9]{6,})$")
@@ -201,9 +201,13 @@ def _config(rest: str) -> ParsedCommand:
 
 
 def _digest_channel(args: list[str]) -> ParsedCommand:
-    if not 1 <= len(args) <= 3:
-        raise _Bad("`/parley config digest-channel #channel [HH:MM] [Area/City]`.")
+    quiet = [a for a in args[1:] if a.lower() in ("quiet", "always")]
+    args = [a for a in args if a not in quiet]
+    if not 1 <= len(args) <= 3 or len(quiet) > 1:
+        raise _Bad("`/parley config digest-channel #channel [HH:MM] [Area/City] [quiet|always]`.")
     options: dict[str, Any] = {"channel": _channel(args[0], "digest-channel")}
+    if quiet:
+        options["quiet"] = quiet[0].lower() == "quiet"
     for value in args[1:]:
         # The time is recognisable by its colon; anything else is the time zone.
         key = "time" if re.fullmatch(r"\d{1,2}:\d{2}", value) else "timezone"

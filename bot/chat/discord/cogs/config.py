@@ -50,15 +50,17 @@ def register(tree: app_commands.CommandTree, bridge: CommandBridge) -> None:
         channel="Where the daily digest is posted",
         time="Local time of day, HH:MM (default 08:00)",
         timezone="IANA time zone, e.g. Europe/Kyiv",
+        quiet="Skip the digest on days with no news (default: post a one-line 'no news')",
     )
     async def digest_channel(
         interaction: discord.Interaction,
         channel: Channel,
         time: app_commands.Range[str, 4, 5] | None = None,
         timezone: app_commands.Range[str, 1, 64] | None = None,
+        quiet: bool | None = None,
     ) -> None:
         """Post the daily digest in this channel."""
-        options = {"channel": channel, "time": time, "timezone": timezone}
+        options = {"channel": channel, "time": time, "timezone": timezone, "quiet": quiet}
         await bridge.run(interaction, "config digest-channel", options, admin_only=True)
 
     digest_channel.autocomplete("timezone")(completer(bridge, "config digest-channel", "timezone"))
