@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, String, cast, func, or_
+from sqlalchemy import Engine, String, cast, func, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -39,6 +39,21 @@ from storage.models import (
 )
 
 CANDIDATE_WINDOW = timedelta(days=60)
+
+
+def _has_facts(item: IngestItem) -> bool:
+    return bool(item.relevance.relevant and item.extraction is not None)
+
+
+def _article_values(item: IngestItem, now: datetime, suppressed: bool) -> dict:
+    a, r = item.article, item.relevance
+    return {
+        "key": a.key, "feed_id": a.feed_id, "outlet": a.outlet, "url": a.url, "canonical_url": item.canonical_url,
+        "title": a.title, "text": a.text, "published": a.published, "published_estimated": a.published_estimated,
+        "language": a.language, "fetched_at": now, "relevant": r.relevant, "relevance_score": r.score,
+        "relevance_reasons": list(r.reasons), "suppressed": suppressed, "cluster_id": item.cluster_id,
+        "facts_count": 0, "events_count": 0,
+    }  # fmt: skip
 
 
 def _hash(text: str) -> str:
@@ -119,7 +134,38 @@ class Repository:
                     select(ArticleRow.key, ArticleRow.id).where(col(ArticleRow.key).in_(keys))
                 ).all()
             )
-            return [self._ingest_one(s, item, known, now, suppressed) for item in items]
+            # articles without facts (most of a feed) are inserted in one statement
+            plain = [i for i in items if i.article.key not in known and not _has_facts(i)]
+            inserted = self._insert_plain(s, plain, now, suppressed)
+            results = []
+            for item in items:
+                key = item.article.key
+                if key in inserted:
+                    results.append(
+                        IngestResult(article_id=inserted[key], relevant=item.relevance.relevant)
+                    )
+                else:
+                    results.append(self._ingest_one(s, item, known, now, suppressed))
+            return results
+
+    def _insert_plain(
+        self, s: Session, items: list[IngestItem], now: datetime, suppressed: bool
+    ) -> dict[str, int]:
+        """Insert articles that carry no facts; return key → id."""
+        if not items:
+            return {}
+        rows = [_article_values(i, now, suppressed) for i in items]
+        ids = dict(
+            s.execute(insert(ArticleRow).returning(ArticleRow.key, ArticleRow.id), rows).all()
+        )
+        own = [ids[i.article.key] for i in items if i.cluster_id is None]
+        if own:  # an article outside any cluster is its own cluster
+            s.execute(
+                update(ArticleRow)
+                .where(col(ArticleRow.id).in_(own))
+                .values(cluster_id=ArticleRow.id)
+            )
+        return ids
 
     def _ingest_one(
         self, s: Session, item: IngestItem, known: dict[str, int], now: datetime, suppressed: bool

@@ -31,8 +31,13 @@ class _Tally:
 def _tally(items: Sequence[Sentence], topic: Topic) -> _Tally:
     vocab = topic.relevance
     tally = _Tally()
+    # One pass over the whole text first: most articles have no context or near-miss term
+    # at all, and then the per-sentence scans (the costly part) can be skipped.
+    whole = "\n".join(s.norm for s in items)
+    any_context = vocab.context.search(whole) is not None
+    any_near = vocab.near_miss_any.pattern.search(whole) is not None
     for s in items:
-        in_context = vocab.context.search(s.norm) is not None
+        in_context = any_context and vocab.context.search(s.norm) is not None
         if in_context and vocab.negotiation.search(s.norm):
             if s.is_title:
                 tally.title_linked = True
@@ -41,7 +46,7 @@ def _tally(items: Sequence[Sentence], topic: Topic) -> _Tally:
         if in_context:
             for m in vocab.strong.finditer(s.norm):
                 tally.strong.setdefault(m.group(0).casefold(), m.group(0))
-        for label in vocab.near_miss_labels(s.norm):
+        for label in vocab.near_miss_labels(s.norm) if any_near else ():
             tally.near[label] += 1
             if s.is_title:
                 tally.title_near.add(label)

@@ -99,10 +99,15 @@ def extract(
 ) -> Extraction:
     """Extract relevance, meetings and documents from one article."""
     topic = topic or load_topic()
+    sides = _sides_named(title, text, topic)
+    if not sides:  # cheap gate: an article naming none of the sides is not about these talks
+        return Extraction(
+            Relevance(False, 0.0, (NO_SIDE_REASON.format(", ".join(topic.trilateral)),))
+        )
     items = sentences(title, text)
     relevance = assess_sentences(items, topic)
     published = published or infer_published(items)
-    if not relevance.relevant and len(_sides_named(title, text, topic)) < 2:
+    if not relevance.relevant and len(sides) < 2:
         return Extraction(relevance)  # no meeting between the sides can be reported: skip the work
     meetings = _meetings(items, published, topic)
     if not relevance.relevant:
@@ -117,6 +122,9 @@ def extract(
             (*relevance.reasons, f"reports a meeting: {', '.join(between[0].parties)}"),
         )
     return Extraction(relevance, meetings, _documents(items, topic))
+
+
+NO_SIDE_REASON = "names none of the sides ({})"
 
 
 def _sides_named(title: str, text: str, topic: Topic) -> set[str]:
