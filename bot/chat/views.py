@@ -169,7 +169,9 @@ def change_post(c: Change) -> Reply:
         tone=tone,
         footer=c.subject,
     )
-    text = "\n".join([f"{title}: {c.summary}", *(f"  {f.name}: {f.value}" for f in fields)])
+    text = "\n".join(
+        [f"{title.split(' ', 1)[0]} {c.summary}", *(f"  {f.name}: {f.value}" for f in fields)]
+    )
     return Reply(text=text, cards=(card,))
 
 

@@ -302,7 +302,12 @@ def _documents(
             )
         )
         if becomes:
-            summary = f"{m.name}: {_label(status)} → {_label(m.status)} (“{m.status_text}”)"
+            move = (
+                f"{_label(status)} → {_label(m.status)}"
+                if status
+                else f"first reported as {_label(m.status)}"
+            )
+            summary = f"{m.name}: {move} (“{m.status_text}”)"
             data = {
                 "old": status,
                 "new": m.status,
