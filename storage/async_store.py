@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -38,10 +37,3 @@ class AsyncProxy:
 
 def db_executor(workers: int = 4) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="parley-db")
-
-
-def wrap(*targets: Any, executor: ThreadPoolExecutor) -> list[AsyncProxy]:
-    return [AsyncProxy(t, executor) for t in targets]
-
-
-Factory = Callable[..., Any]
