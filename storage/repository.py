@@ -86,11 +86,13 @@ class Repository:
             return s.exec(select(ArticleRow).where(or_(*conds))).first()
 
     def recent_texts(self, since: datetime, limit: int = 5000) -> list[tuple[int, int | None, str]]:
-        """(id, cluster id, text) of recently fetched articles, to warm the clusterer."""
+        """(id, cluster id, title + text) of recent relevant articles, to warm the clusterer."""
         with Session(self.engine) as s:
             rows = s.exec(
-                select(ArticleRow.id, ArticleRow.cluster_id, ArticleRow.text)
-                .where(ArticleRow.fetched_at >= since)
+                select(
+                    ArticleRow.id, ArticleRow.cluster_id, ArticleRow.title + "\n" + ArticleRow.text
+                )
+                .where(ArticleRow.fetched_at >= since, ArticleRow.relevant == True)  # noqa: E712
                 .order_by(col(ArticleRow.id).desc())
                 .limit(limit)
             ).all()

@@ -219,7 +219,13 @@ def _article(feed: Any, item: FeedItem, now: datetime) -> Article:
 
 def analyse_batch(articles: list[Article]) -> list[tuple[Extraction, Fingerprint]]:
     """Extraction and near-duplicate fingerprint of each article (runs in a worker process)."""
-    return [(analyse(a), fingerprint(f"{a.title}\n{a.text}")) for a in articles]
+    out = []
+    for a in articles:
+        extraction = analyse(a)
+        # near-duplicates matter for corroborating facts: only relevant articles are clustered
+        fp = fingerprint(f"{a.title}\n{a.text}") if extraction.relevance.relevant else ()
+        out.append((extraction, fp))
+    return out
 
 
 def _same_body(result: FetchResult, known_hash: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.feeds.poller import Poller
 from bot.feeds.schedule import backoff
 from tests.fakes.feedserver import Reply, edited, item, rss_feed
 from tests.polling.conftest import MOSCOW, SPORT, T0, World, talks_item
@@ -180,3 +181,19 @@ async def test_summary_only_entries_get_the_article_page_text(world: World) -> N
     assert "Abu Dhabi on February 1" in full.text and "Home | World" not in full.text
     assert full.relevant
     assert fallback.text == summary  # the page failed: the summary stays
+
+
+async def test_clusters_survive_a_restart(world: World) -> None:
+    world.server.feed("/one", rss_feed([item("x1", "Putin meets Witkoff in Moscow", html=MOSCOW)]))
+    world.server.feed(
+        "/two", rss_feed([item("y1", "Putin meets Witkoff in Moscow", html=MOSCOW + "<p>AFP</p>")])
+    )
+    await world.add("/one")
+    await world.poll()
+    restarted = Poller(world.feeds, world.poller.tracker, world.poller.fetcher, world.poller.policy)
+    await world.add("/two")
+    await restarted.poll_due()
+    meetings, _ = world.repo.meetings("all", T0.date())
+    (m,) = [x for x in meetings if x.place == "Moscow"]
+    full = world.repo.meeting(m.id)
+    assert len(full.sources) == 2 and full.reports == 1
