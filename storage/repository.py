@@ -423,21 +423,40 @@ class Repository:
             rows = s.exec(q.order_by(col(OutboxRow.id).desc()).limit(limit)).all()
             return [_change(r) for r in rows]
 
-    def search_articles(self, text: str, since: datetime, limit: int = 10) -> list[ArticleRow]:
-        """Relevant articles whose title (any date) or text (published since ``since``) matches."""
-        pattern = f"%{text.lower()}%"
+    def search_articles(
+        self, text: str, limit: int = 10, text_window: int = 10_000
+    ) -> list[ArticleRow]:
+        """Relevant articles whose title matches, or whose text matches among the newest
+        ``text_window`` relevant articles (so the cost does not grow with the store)."""
+        pattern = f"%{text}%"
         with Session(self.engine) as s:
-            recent_text = (ArticleRow.published >= since) & func.lower(ArticleRow.text).like(
-                pattern
+            cutoff = s.exec(
+                select(ArticleRow.id)
+                .where(ArticleRow.relevant == True)  # noqa: E712 - SQL comparison
+                .order_by(col(ArticleRow.id).desc())
+                .offset(text_window - 1)
+                .limit(1)
+            ).first()
+            title, body = (
+                self._contains(ArticleRow.title, pattern),
+                self._contains(ArticleRow.text, pattern),
             )
+            recent_body = body if cutoff is None else (ArticleRow.id >= cutoff) & body
             q = (
                 select(ArticleRow)
-                .where(ArticleRow.relevant == True)  # noqa: E712 - SQL comparison
-                .where(or_(func.lower(ArticleRow.title).like(pattern), recent_text))
+                .where(ArticleRow.relevant == True)  # noqa: E712
+                .where(or_(title, recent_body))
                 .order_by(col(ArticleRow.published).desc().nulls_last())
                 .limit(limit)
             )
             return list(s.exec(q).all())
+
+    def _contains(self, column, pattern: str):  # noqa: ANN001, ANN202 - SQL expressions
+        # SQLite's LIKE already ignores ASCII case (and lower() on every row is the cost);
+        # PostgreSQL needs ILIKE.
+        return (
+            column.like(pattern) if self.engine.dialect.name == "sqlite" else column.ilike(pattern)
+        )
 
     def counts(self) -> dict[str, int]:
         with Session(self.engine) as s:

@@ -14,7 +14,7 @@ from bot.tracker.models import Article, Change, Document, Extraction, Meeting
 from bot.tracker.ports import Clock, IngestResult
 
 log = logging.getLogger(__name__)
-SEARCH_TEXT_DAYS = 90  # full-text search window; titles are searched at any age
+SEARCH_TEXT_WINDOW = 10_000  # full text of the newest relevant articles; titles at any age
 
 
 @dataclass
@@ -151,9 +151,8 @@ class Tracker:
         return await self.repo.changes_since(since)
 
     async def search(self, text: str, limit: int = 8) -> list[Any]:
-        """Articles matching ``text`` in their title, or in their text within SEARCH_TEXT_DAYS."""
-        since = self.clock.now() - timedelta(days=SEARCH_TEXT_DAYS)
-        return await self.repo.search_articles(text, since, limit)
+        """Articles matching ``text``: any title, or the text of the newest relevant articles."""
+        return await self.repo.search_articles(text, limit, SEARCH_TEXT_WINDOW)
 
     async def digest(self, since: datetime, until: datetime | None = None) -> Digest:
         """The digest of what changed in [since, until)."""

@@ -344,3 +344,24 @@ def test_announced_next_step_is_in_the_timeline_but_not_current(engine) -> None:
         ("awaiting_signature", False),
         ("ratification", True),
     ]
+
+
+def test_search_matches_any_title_and_the_text_of_the_newest_articles(engine) -> None:
+    repo = Repository(engine)
+    for i in range(4):
+        a = art(f"s{i}", date(2026, 1, 10 + i))
+        a = Article(
+            **{
+                **a.__dict__,
+                "title": f"Story {i}" + (" with Witkoff" if i == 0 else ""),
+                "text": "Umerov spoke." if i in (1, 3) else "Nothing.",
+            }
+        )
+        repo.ingest(a, Extraction(RELEVANT), RELEVANT, now=NOW)
+    assert [r.key for r in repo.search_articles("witkoff", text_window=2)] == [
+        "s0"
+    ]  # old, by title
+    assert [r.key for r in repo.search_articles("UMEROV", text_window=2)] == [
+        "s3"
+    ]  # s1 is outside the window
+    assert {r.key for r in repo.search_articles("umerov", text_window=10)} == {"s1", "s3"}
