@@ -167,12 +167,11 @@ class FeedStore:
             out[key] = out.get(key, 0) + 1
         return out
 
-    def known_keys(self, keys: list[str]) -> set[str]:
-        """Which of these article keys are already stored (entries seen before)."""
-        if not keys:
-            return set()
+    def recent_keys(self, feed_id: int, limit: int = 2000) -> set[str]:
+        """Keys of the articles this feed delivered most recently (its entries seen before)."""
         with Session(self.engine) as s:
-            return set(s.exec(select(ArticleRow.key).where(col(ArticleRow.key).in_(keys))).all())
+            q = select(ArticleRow.key).where(ArticleRow.feed_id == feed_id)
+            return set(s.exec(q.order_by(col(ArticleRow.id).desc()).limit(limit)).all())
 
 
 def _success(

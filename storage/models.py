@@ -59,7 +59,9 @@ class ArticleRow(SQLModel, table=True):
     __table_args__ = (Index("ix_article_canonical_url", "canonical_url"),)
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(sa_column=Column(Text, unique=True, nullable=False))
-    feed_id: int | None = Field(default=None, foreign_key="feed.id", ondelete="SET NULL")
+    feed_id: int | None = Field(
+        default=None, foreign_key="feed.id", ondelete="SET NULL", index=True
+    )
     outlet: str | None = Field(default=None, index=True)
     url: str | None = Field(default=None, sa_type=Text)
     canonical_url: str | None = Field(default=None, sa_type=Text)

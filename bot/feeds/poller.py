@@ -12,16 +12,16 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.feeds.cluster import Clusterer, Fingerprint, fingerprint
-from bot.feeds.content import with_full_text
+from bot.feeds.content import needs_full_text, with_full_text
 from bot.feeds.errors import FeedError
 from bot.feeds.fetcher import FeedFetcher, FetchResult
 from bot.feeds.keys import canonical_url
-from bot.feeds.parser import FeedItem, parse_feed_async
+from bot.feeds.parser import FeedItem, parse_feed
 from bot.feeds.schedule import next_check_at, should_disable
 from bot.tracker.models import Article, Extraction
 from bot.tracker.ports import IngestItem
@@ -120,15 +120,18 @@ class Poller:
                 return stats, _ok(
                     feed, now=now, next_check_at=self._next(feed, result), not_modified=True
                 )
-            parsed = await parse_feed_async(
-                result.body, result.final_url, content_type=result.content_type, executor=self.cpu
-            )
             stats.fetched += 1
-            await self._ingest_items(feed, parsed.items, stats)
+            known = await self.feeds.recent_keys(feed.id)
+            want_full = self.policy.full_text and feed.backlog_done  # never for a backlog
+            digested = await self._run_cpu(
+                digest_body, result.body, result.final_url, result.content_type, frozenset(known),
+                feed.name or None, feed.id, now, want_full,
+            )  # fmt: skip
+            await self._ingest_fresh(feed, digested.fresh, stats)
             outcome = _ok(
-                feed, now=now, next_check_at=self._next(feed, result, parsed.ttl_minutes),
-                etag=result.etag, last_modified=result.last_modified, body_hash=parsed.body_hash,
-                ttl_minutes=parsed.ttl_minutes, new_entries=stats.new_entries, title=parsed.title,
+                feed, now=now, next_check_at=self._next(feed, result, digested.ttl_minutes),
+                etag=result.etag, last_modified=result.last_modified, body_hash=digested.body_hash,
+                ttl_minutes=digested.ttl_minutes, new_entries=stats.new_entries, title=digested.title,
             )  # fmt: skip
         except FeedError as exc:
             outcome = self._failed(feed, exc, stats)
@@ -143,32 +146,43 @@ class Poller:
         )  # fmt: skip
         return stats, outcome
 
-    async def _ingest_items(self, feed: Any, items: tuple[FeedItem, ...], stats: PollStats) -> None:
-        known = await self.feeds.known_keys([i.key for i in items])
-        backlog = not feed.backlog_done
-        fresh = [i for i in items if i.key not in known]
-        if self.policy.full_text and not backlog:
-            fresh = [await with_full_text(self.fetcher, i) for i in fresh]
-        if not fresh:
-            return
-        now = self.tracker.clock.now()
-        articles = [_article(feed, item, now) for item in fresh]
-        analysed = await self._run_cpu(analyse_batch, articles)
+    async def _ingest_fresh(self, feed: Any, fresh: list[Fresh], stats: PollStats) -> None:
+        """Store a feed's new entries; summary-only ones first get their article page's text."""
+        pending = [f for f in fresh if f.extraction is None]
+        if pending:
+            items = [await with_full_text(self.fetcher, f.item) for f in pending]
+            articles = [
+                replace(f.article, text=i.text) for f, i in zip(pending, items, strict=True)
+            ]
+            analysed = iter(await self._run_cpu(analyse_batch, articles))
+            done = {
+                id(f): Fresh(f.item, a, *next(analysed))
+                for f, a in zip(pending, articles, strict=True)
+            }
+            fresh = [done.get(id(f), f) for f in fresh]
         batch = []
-        for item, article, (extraction, fp) in zip(fresh, articles, analysed, strict=True):
-            match = self.clusterer.best_match(fp) if fp else None
-            url = canonical_url(item.url) if item.url else None
+        for f in fresh:
+            match = self.clusterer.best_match(f.fingerprint) if f.fingerprint else None
+            url = canonical_url(f.item.url) if f.item.url else None
             batch.append(
                 IngestItem(
-                    article, extraction, extraction.relevance, url, match[0] if match else None
+                    f.article,
+                    f.extraction,
+                    f.extraction.relevance,
+                    url,
+                    match[0] if match else None,
                 )
             )
-        results = await self.tracker.ingest_many(batch, suppressed=backlog)
-        for entry, (_, fp), result in zip(batch, analysed, results, strict=True):
+        if not batch:
+            return
+        results = await self.tracker.ingest_many(batch, suppressed=not feed.backlog_done)
+        for entry, f, result in zip(batch, fresh, results, strict=True):
             if result.duplicate:
                 continue
-            if fp:  # near-duplicates within one batch are not clustered with each other
-                self.clusterer.add(result.article_id, fp, entry.cluster_id or result.article_id)
+            if f.fingerprint:  # near-duplicates within one batch are not clustered with each other
+                self.clusterer.add(
+                    result.article_id, f.fingerprint, entry.cluster_id or result.article_id
+                )
             stats.new_entries += 1
             stats.relevant += int(result.relevant)
             stats.facts += result.facts
@@ -209,12 +223,57 @@ def _ok(feed: Any, **fields: Any) -> dict[str, Any]:
     return {"feed_id": feed.id, "ok": True, **fields}
 
 
-def _article(feed: Any, item: FeedItem, now: datetime) -> Article:
+def _article(outlet: str | None, feed_id: int, item: FeedItem, now: datetime) -> Article:
     return Article(
-        key=item.key, title=item.title, text=item.text, url=item.url, outlet=feed.name or None,
+        key=item.key, title=item.title, text=item.text, url=item.url, outlet=outlet,
         published=item.published or item.updated or now, published_estimated=item.published is None,
-        feed_id=feed.id,
+        feed_id=feed_id,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """A new feed entry, its article and (unless it waits for its page's text) its analysis."""
+
+    item: FeedItem
+    article: Article
+    extraction: Extraction | None = None
+    fingerprint: Fingerprint = ()
+
+
+@dataclass(frozen=True)
+class Digested:
+    """What a worker makes of one feed body: the feed's metadata and its new entries."""
+
+    title: str
+    ttl_minutes: int | None
+    body_hash: str
+    fresh: list[Fresh]
+
+
+def digest_body(
+    body: bytes, url: str, content_type: str | None, known: frozenset[str], outlet: str | None,
+    feed_id: int, now: datetime, want_full_text: bool,
+) -> Digested:  # fmt: skip
+    """Parse a feed body and analyse its new entries in one worker call (one round trip).
+
+    Entries whose feed gives only a summary are left unanalysed when their page's text
+    is wanted: the caller fetches the page, then analyses them.
+    """
+    parsed = parse_feed(body, url, content_type=content_type)
+    fresh = [i for i in parsed.items if i.key not in known]
+    ready = [i for i in fresh if not (want_full_text and needs_full_text(i))]
+    articles = {i.key: _article(outlet, feed_id, i, now) for i in fresh}
+    analysed = dict(
+        zip([i.key for i in ready], analyse_batch([articles[i.key] for i in ready]), strict=True)
+    )
+    out = [
+        Fresh(i, articles[i.key], *analysed[i.key])
+        if i.key in analysed
+        else Fresh(i, articles[i.key])
+        for i in fresh
+    ]
+    return Digested(parsed.title, parsed.ttl_minutes, parsed.body_hash, out)
 
 
 def analyse_batch(articles: list[Article]) -> list[tuple[Extraction, Fingerprint]]:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 04:21:47.353189
+Create Date: 2026-11-22 04:49:12.915238
 """
 
 from collections.abc import Sequence
@@ -151,6 +151,7 @@ def upgrade() -> None:
     with op.batch_alter_table("article", schema=None) as batch_op:
         batch_op.create_index("ix_article_canonical_url", ["canonical_url"], unique=False)
         batch_op.create_index(batch_op.f("ix_article_cluster_id"), ["cluster_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_article_feed_id"), ["feed_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_article_outlet"), ["outlet"], unique=False)
         batch_op.create_index(batch_op.f("ix_article_published"), ["published"], unique=False)
         batch_op.create_index(batch_op.f("ix_article_relevant"), ["relevant"], unique=False)
@@ -294,6 +295,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_article_relevant"))
         batch_op.drop_index(batch_op.f("ix_article_published"))
         batch_op.drop_index(batch_op.f("ix_article_outlet"))
+        batch_op.drop_index(batch_op.f("ix_article_feed_id"))
         batch_op.drop_index(batch_op.f("ix_article_cluster_id"))
         batch_op.drop_index("ix_article_canonical_url")
 
