@@ -9,8 +9,8 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from bot.tracker.models import Change
+from storage.ingest import change_from_row
 from storage.models import DeliveryRow, DigestRow, OutboxRow, SubscriptionRow, WorkspaceRow
-from storage.repository import _change
 
 # Which change kinds go to which subscription kind.
 ADMIN_KINDS = frozenset({"feed_disabled"})
@@ -145,7 +145,7 @@ class OutboxStore:
             ).all()
             return [
                 PendingDelivery(
-                    d.id, d.platform, d.workspace_id, d.channel_id, d.attempts, _change(o)
+                    d.id, d.platform, d.workspace_id, d.channel_id, d.attempts, change_from_row(o)
                 )
                 for d, o in rows
             ]

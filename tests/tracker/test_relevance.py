@@ -100,3 +100,15 @@ def test_an_off_topic_article_that_reports_a_meeting_of_the_sides_is_kept() -> N
     assert any(reason.startswith("reports a meeting") for reason in result.relevance.reasons)
     (call,) = result.meetings
     assert (call.date, call.format, call.status) == (date(2026, 2, 23), "call", "held")
+
+
+def test_articles_naming_no_side_are_rejected_cheaply_and_names_still_count() -> None:
+    from bot.tracker.extract import _sides_named, extract
+    from bot.tracker.topic import load_topic
+
+    topic = load_topic()
+    salad = "Delegation ceasefire memorandum in Geneva and Istanbul; observers said talks resume."
+    assert _sides_named("Talks", salad, topic) == set()
+    assert not extract("Talks", salad, None).relevance.relevant
+    assert "Russia" in _sides_named("", "The Kremlin said on Monday.", topic)
+    assert {"United States", "Ukraine"} <= _sides_named("", "U.S.-Ukrainian talks in Kyiv.", topic)

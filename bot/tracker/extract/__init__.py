@@ -127,9 +127,42 @@ def extract(
 NO_SIDE_REASON = "names none of the sides ({})"
 
 
+_WORD = re.compile(r"\w+")
+_KEY_WORDS: dict[int, tuple[Topic, frozenset[str] | None]] = {}
+
+
+def _side_key_words(topic: Topic) -> frozenset[str] | None:
+    """One word (the longest) of every name that stands for a trilateral side.
+
+    A name can only match where its words occur, so a text sharing none of these words
+    names no side (None: some name has no word, and no shortcut is safe).
+    """
+    cached = _KEY_WORDS.get(id(topic))
+    if cached is None or cached[0] is not topic:
+        sides = set(topic.trilateral)
+        side_of = (lambda v: v, lambda v: v.country, lambda v: v.country)
+        words: set[str] = set()
+        safe = True
+        for lexicon, side in zip((topic.parties, topic.people, topic.places), side_of, strict=True):
+            for name, value in lexicon.values.items():
+                if side(value) not in sides:
+                    continue
+                tokens = _WORD.findall(name.casefold())
+                if not tokens:
+                    safe = False
+                    continue
+                words.add(max(tokens, key=len))
+        cached = (topic, frozenset(words) if safe else None)
+        _KEY_WORDS[id(topic)] = cached
+    return cached[1]
+
+
 def _sides_named(title: str, text: str, topic: Topic) -> set[str]:
     """The trilateral sides an article names at all: as parties, people or places."""
     body = f"{title}\n{text}"
+    keys = _side_key_words(topic)
+    if keys is not None and keys.isdisjoint(_WORD.findall(body.casefold())):
+        return set()  # no name can match: skip the (costlier) name patterns
     sides = {value for value, _, _ in topic.parties.find(body)}
     sides |= {person.country for person, _, _ in topic.people.find(body)}
     sides |= {place.country for place, _, _ in topic.places.find(body)}
