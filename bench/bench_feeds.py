@@ -77,8 +77,29 @@ def _article(rng: random.Random, words: int = 600) -> str:
     return "".join(paragraphs)
 
 
-def render_feed(feed: int, version: int) -> bytes:
-    """Feed ``feed`` at ``version``: each version adds one item on top and drops the oldest."""
+def _talks_articles() -> list[tuple[str, str]]:
+    """(title, html) of the golden set's articles about the talks: realistic relevant items."""
+    data = Path(__file__).resolve().parents[1] / "tests" / "data"
+    out = []
+    for path in sorted(data.glob("*.txt")):
+        expected = path.with_suffix(".expected.json")
+        if expected.exists() and '"relevant": true' in expected.read_text():
+            lines = [ln.strip() for ln in path.read_text().splitlines() if ln.strip()]
+            out.append((lines[0], "".join(f"<p>{escape(ln)}</p>" for ln in lines[1:])))
+    return out
+
+
+_TALKS: list[tuple[str, str]] = []
+
+
+def render_feed(feed: int, version: int, talks_share: float = 0.0) -> bytes:
+    """Feed ``feed`` at ``version``: each version adds one item on top and drops the oldest.
+
+    A share ``talks_share`` of the items are real articles about the talks (from the
+    golden set), which go through full extraction; the rest are filler news.
+    """
+    if talks_share and not _TALKS:
+        _TALKS.extend(_talks_articles())
     start = datetime(2025, 6, 1, tzinfo=UTC)
     parts = [
         f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Feed {feed}</title><link>http://example.org/{feed}</link>"
@@ -86,16 +107,20 @@ def render_feed(feed: int, version: int) -> bytes:
     for k in range(version + ITEMS - 1, version - 1, -1):
         rng = random.Random(feed * 100_003 + k)
         stamp = format_datetime(start + timedelta(hours=k), usegmt=True)
+        title, html = f"Round {k} of talks &amp; more", _article(rng)
+        if talks_share and rng.random() < talks_share:
+            title, html = _TALKS[rng.randrange(len(_TALKS))]
+            title, html = escape(title), html + f"<p>Item {feed}-{k}.</p>"
         parts.append(
-            f"<item><guid isPermaLink='false'>f{feed}-i{k}</guid><title>Round {k} of talks &amp; more</title>"
+            f"<item><guid isPermaLink='false'>f{feed}-i{k}</guid><title>{title}</title>"
             f"<link>http://example.org/{feed}/{k}?utm_source=rss</link><pubDate>{stamp}</pubDate>"
-            f"<description>{escape(_article(rng))}</description></item>"
+            f"<description>{escape(html)}</description></item>"
         )
     parts.append("</channel></rss>")
     return "".join(parts).encode()
 
 
-def serve_farm(feeds: int, port_queue: multiprocessing.Queue) -> None:
+def serve_farm(feeds: int, port_queue: multiprocessing.Queue, talks_share: float = 0.0) -> None:
     """Child process: serve the farm; POST /advance changes 10% of the feeds."""
     versions = [0] * feeds
     cache: dict[tuple[int, int], bytes] = {}
@@ -117,12 +142,14 @@ def serve_farm(feeds: int, port_queue: multiprocessing.Queue) -> None:
         changed = [i for i in range(feeds) if (i + cycle) % 10 == 0]
         for i in changed:
             versions[i] += 1
-            cache[(i, versions[i])] = render_feed(i, versions[i])  # before the cycle is timed
+            cache[(i, versions[i])] = render_feed(
+                i, versions[i], talks_share
+            )  # before the cycle is timed
         return web.json_response({"changed": len(changed)})
 
     async def main() -> None:
         # Render every body up front so the server's work does not count as the client's.
-        cache.update({(i, 0): render_feed(i, 0) for i in range(feeds)})
+        cache.update({(i, 0): render_feed(i, 0, talks_share) for i in range(feeds)})
         app = web.Application()
         app.router.add_get("/feed/{i}", feed)
         app.router.add_post("/advance", advance)

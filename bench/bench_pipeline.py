@@ -60,9 +60,9 @@ def add_feeds(engine, base: str, n: int) -> None:
         )  # fmt: skip
 
 
-def feedparser_alone(n: int) -> tuple[float, int]:
+def feedparser_alone(n: int, talks: float) -> tuple[float, int]:
     """feedparser.parse with its default options on the first cycle's bytes (sample of up to 500 feeds)."""
-    bodies = [render_feed(i, 0) for i in range(min(n, 500))]
+    bodies = [render_feed(i, 0, talks) for i in range(min(n, 500))]
     start = time.perf_counter()
     items = sum(len(feedparser.parse(io.BytesIO(b)).entries) for b in bodies)
     return time.perf_counter() - start, items
@@ -70,7 +70,9 @@ def feedparser_alone(n: int) -> tuple[float, int]:
 
 async def run(args: argparse.Namespace) -> None:
     queue: multiprocessing.Queue = multiprocessing.Queue()
-    server = multiprocessing.Process(target=serve_farm, args=(args.feeds, queue), daemon=True)
+    server = multiprocessing.Process(
+        target=serve_farm, args=(args.feeds, queue, args.talks), daemon=True
+    )
     server.start()
     base = f"http://127.0.0.1:{queue.get(timeout=1200)}"
     tmp = tempfile.TemporaryDirectory()
@@ -112,7 +114,7 @@ async def run(args: argparse.Namespace) -> None:
         cpu.shutdown()
         dbx.shutdown()
         server.terminate()
-    fp_seconds, fp_items = feedparser_alone(args.feeds)
+    fp_seconds, fp_items = feedparser_alone(args.feeds, args.talks)
     print(
         f"\nPipeline: feeds={args.feeds} × 20 items, store={engine.dialect.name}, cpu workers={args.workers}"
     )
@@ -139,6 +141,12 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--concurrency", type=int, default=64)
     ap.add_argument("--db", default=None)
+    ap.add_argument(
+        "--talks",
+        type=float,
+        default=0.1,
+        help="share of items that are real articles about the talks",
+    )
     asyncio.run(run(ap.parse_args()))
 
 

@@ -138,6 +138,7 @@ class Meeting:
     conflicts: tuple[str, ...] = ()  # human-readable: "place reported as Vilnius (also …)"
     updated_at: datetime | None = None
     report_count: int = 0  # distinct stories (near-duplicate clusters) reporting it
+    last_reported: datetime | None = None  # publication time of the newest report
 
     @property
     def reports(self) -> int:

@@ -47,7 +47,7 @@ class MeetingDraft:
 
     @classmethod
     def from_meeting(cls, m: Meeting) -> MeetingDraft:
-        last = max((s.published for s in m.sources if s.published), default=None)
+        last = max((s.published for s in m.sources if s.published), default=m.last_reported)
         return cls(
             m.id, m.date, m.date_end, m.date_precision, m.place, m.country, m.format,
             m.status, list(m.parties), list(m.participants), list(m.conflicts), last_reported=last,
