@@ -116,7 +116,8 @@ async def run(args: argparse.Namespace) -> None:
         server.terminate()
     fp_seconds, fp_items = feedparser_alone(args.feeds, args.talks)
     print(
-        f"\nPipeline: feeds={args.feeds} × 20 items, store={engine.dialect.name}, cpu workers={args.workers}"
+        f"\nPipeline: feeds={args.feeds} × 20 items ({args.talks:.0%} about the talks), "
+        f"store={engine.dialect.name}, cpu workers={args.workers}"
     )
     print(
         f"{'cycle':<10} {'wall s':>8} {'fetched':>8} {'304':>6} {'new items':>10} {'relevant':>9} {'items/s':>9} {'peak MB':>8}"
