@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 SHINGLE_WORDS = 4
 SKETCH_SIZE = 128
 THRESHOLD = 0.5
+COPY = 0.9  # at least this similar to an indexed article: a copy, not indexed again
 _WORD = re.compile(r"\w+")
 
 Fingerprint = tuple[int, ...]
@@ -79,14 +80,25 @@ class Clusterer:
         return best
 
     def add(
-        self, item_id: Hashable, fp: Fingerprint, cluster_id: Hashable | None = None
+        self,
+        item_id: Hashable,
+        fp: Fingerprint,
+        cluster_id: Hashable | None = None,
+        similarity: float | None = None,
     ) -> Hashable:
-        """Record an article and return its cluster id (a match's cluster, or its own id)."""
+        """Record an article and return its cluster id (a match's cluster, or its own id).
+
+        ``cluster_id`` and ``similarity`` come from an earlier ``best_match``. A copy of an
+        article already indexed (similarity ≥ COPY) is not indexed itself: a story
+        republished a thousand times must not make every later match slower.
+        """
         if item_id in self._prints:
             return self._cluster[item_id]
         if cluster_id is None:
             match = self.best_match(fp)
-            cluster_id = match[0] if match else item_id
+            cluster_id, similarity = (match[0], match[1]) if match else (item_id, None)
+        if similarity is not None and similarity >= COPY and cluster_id != item_id:
+            return cluster_id
         self._order.append(item_id)
         self._prints[item_id] = fp
         self._cluster[item_id] = cluster_id

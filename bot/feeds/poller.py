@@ -161,8 +161,11 @@ class Poller:
             }
             fresh = [done.get(id(f), f) for f in fresh]
         batch = []
+        matches: dict[int, float] = {}  # similarity of each entry to its cluster
         for f in fresh:
             match = self.clusterer.best_match(f.fingerprint) if f.fingerprint else None
+            if match:
+                matches[id(f)] = match[1]
             url = canonical_url(f.item.url) if f.item.url else None
             batch.append(
                 IngestItem(
@@ -180,9 +183,8 @@ class Poller:
             if result.duplicate:
                 continue
             if f.fingerprint:  # near-duplicates within one batch are not clustered with each other
-                self.clusterer.add(
-                    result.article_id, f.fingerprint, entry.cluster_id or result.article_id
-                )
+                cluster = entry.cluster_id or result.article_id
+                self.clusterer.add(result.article_id, f.fingerprint, cluster, matches.get(id(f)))
             stats.new_entries += 1
             stats.relevant += int(result.relevant)
             stats.facts += result.facts

@@ -93,3 +93,12 @@ def test_clusterer_can_be_reloaded_with_known_clusters() -> None:
     clusterer = Clusterer()
     clusterer.add(10, fingerprint(ORIGINAL), cluster_id=7)
     assert clusterer.add(11, fingerprint(WIRE_COPY)) == 7
+
+
+def test_copies_of_an_indexed_story_are_clustered_but_not_indexed() -> None:
+    clusterer = Clusterer()
+    clusterer.add("first", fingerprint(ORIGINAL))
+    for n in range(50):
+        assert clusterer.add(f"copy{n}", fingerprint(ORIGINAL + f" Copy {n}.")) == "first"
+    assert len(clusterer) == 1  # the index holds one story, not 51 copies
+    assert clusterer.add("rewrite", fingerprint(WIRE_COPY)) == "first"
