@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, or_, update
+from sqlalchemy import insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -29,11 +29,6 @@ from storage.models import (
 )
 
 CANDIDATE_WINDOW = timedelta(days=60)
-
-
-def _aware(ts: datetime | None) -> datetime | None:
-    """Aggregates bypass the column type: give SQLite's naive UTC its zone back."""
-    return ts.replace(tzinfo=UTC) if ts is not None and ts.tzinfo is None else ts
 
 
 def _has_facts(item: IngestItem) -> bool:
@@ -170,21 +165,7 @@ class IngestMixin:
                 or_(col(MeetingRow.date).is_(None), col(MeetingRow.date).between(lo, hi))
             )
         rows = s.exec(query.order_by(col(MeetingRow.id).desc()).limit(500)).all()
-        if not rows:
-            return []
-        # reconciliation needs each candidate's latest report, not its sources: one query
-        last = dict(
-            s.exec(
-                select(MeetingSourceRow.meeting_id, func.max(ArticleRow.published))
-                .join(ArticleRow, ArticleRow.id == MeetingSourceRow.article_id)
-                .where(col(MeetingSourceRow.meeting_id).in_([r.id for r in rows]))
-                .group_by(MeetingSourceRow.meeting_id)
-            ).all()
-        )
-        return [
-            replace(self._meeting(s, r, with_sources=False), last_reported=_aware(last.get(r.id)))
-            for r in rows
-        ]
+        return [self._meeting(s, r, with_sources=False) for r in rows]
 
     def _docs(self, s: Session) -> dict[str, Document]:
         return {
@@ -237,6 +218,7 @@ class IngestMixin:
         row.parties, row.participants = list(d.parties), list(d.participants)
         row.conflicts = list(d.conflicts)
         row.updated_at = now
+        row.last_reported = d.last_reported
         s.add(row)
         s.flush()
         for m in d.new_sources:

@@ -95,6 +95,7 @@ class MeetingRow(SQLModel, table=True):
     conflicts: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     created_at: datetime | None = _ts()
     updated_at: datetime | None = _ts(index=True)
+    last_reported: datetime | None = _ts()  # publication time of the newest report
 
 
 class MeetingSourceRow(SQLModel, table=True):

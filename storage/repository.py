@@ -100,7 +100,7 @@ class Repository(IngestMixin):
             place=row.place, country=row.country, format=row.format, status=row.status,
             parties=tuple(row.parties or ()), participants=tuple(row.participants or ()),
             sources=sources, history=history, conflicts=tuple(row.conflicts or ()),
-            updated_at=row.updated_at,
+            updated_at=row.updated_at, last_reported=row.last_reported,
         )  # fmt: skip
 
     def meeting(self, meeting_id: int) -> Meeting | None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 04:49:12.915238
+Create Date: 2026-11-22 05:35:34.203341
 """
 
 from collections.abc import Sequence
@@ -88,6 +88,7 @@ def upgrade() -> None:
         sa.Column("conflicts", sa.JSON(), nullable=True),
         sa.Column("created_at", storage.models.UTCDateTime(), nullable=True),
         sa.Column("updated_at", storage.models.UTCDateTime(), nullable=True),
+        sa.Column("last_reported", storage.models.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("meeting", schema=None) as batch_op:
