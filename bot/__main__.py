@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import multiprocessing
 import sys
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -90,7 +91,9 @@ def build_core(settings: Settings, *, migrate: bool = True) -> Core:
     async def make_poller(progress: Any = None) -> AsyncIterator[Poller]:
         # feed parsing and extraction are CPU-bound: worker processes use every core
         workers = settings.cpu_workers
-        cpu = ProcessPoolExecutor(workers) if workers else None
+        # forkserver: never fork this process (its threads may hold locks) into a worker
+        context = multiprocessing.get_context("forkserver")
+        cpu = ProcessPoolExecutor(workers, mp_context=context) if workers else None
         try:
             async with make_fetcher() as fetcher:
                 yield Poller(feed_store, tracker, fetcher, progress=progress, cpu=cpu)
