@@ -29,11 +29,6 @@ class AsyncProxy:
 
         return call
 
-    @property
-    def sync(self) -> Any:
-        """The wrapped synchronous object, for code already off the event loop."""
-        return self._target
-
 
 def db_executor(workers: int = 4) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="parley-db")

@@ -21,7 +21,7 @@ from bot.feeds.content import needs_full_text, with_full_text
 from bot.feeds.errors import FeedError
 from bot.feeds.fetcher import FeedFetcher, FetchResult
 from bot.feeds.keys import canonical_url
-from bot.feeds.parser import FeedItem, parse_feed
+from bot.feeds.parser import FeedItem, body_hash, parse_feed
 from bot.feeds.schedule import next_check_at, should_disable
 from bot.tracker.models import Article, Extraction
 from bot.tracker.ports import IngestItem
@@ -290,6 +290,4 @@ def analyse_batch(articles: list[Article]) -> list[tuple[Extraction, Fingerprint
 
 
 def _same_body(result: FetchResult, known_hash: str) -> bool:
-    from bot.feeds.parser import body_hash
-
     return body_hash(result.body) == known_hash
