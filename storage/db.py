@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlmodel import Session
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +74,31 @@ def _check_connection(engine: Engine) -> None:
             f"cannot connect to the database at {where}: {reason} "
             "(check DATABASE_URL and that the server is running)"
         ) from exc
+
+
+_SQLITE_WRITERS: dict[str, threading.RLock] = {}
+_SQLITE_WRITERS_GUARD = threading.Lock()
+
+
+def write_lock(engine: Engine) -> AbstractContextManager[object]:
+    """Writers to one SQLite file in this process take turns; PostgreSQL needs no lock.
+
+    SQLite has one writer at a time: concurrent write transactions from the thread pool
+    would wait in SQLite's busy handler, which sleeps in steps of up to 100 ms. A lock
+    hands the database to the next writer as soon as the last one commits.
+    """
+    if engine.dialect.name != "sqlite":
+        return nullcontext()
+    key = str(engine.url.database or ":memory:")
+    with _SQLITE_WRITERS_GUARD:
+        return _SQLITE_WRITERS.setdefault(key, threading.RLock())
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session in one write transaction (committed on success), taking the write lock."""
+    with write_lock(engine), Session(engine) as session, session.begin():
+        yield session
 
 
 def is_postgres(engine: Engine) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Engine, func, or_
 from sqlmodel import Session, col, select
 
+from storage.db import write_session
 from storage.models import ArticleRow, FeedRow, MetaRow, OutboxRow
 
 YAML_IMPORTED = "feeds_yaml_imported"
@@ -25,7 +26,7 @@ class FeedStore:
 
     def add(self, url: str, name: str, *, now: datetime, interval_minutes: int = 15) -> FeedRow:
         """Watch a new feed; its first poll is due now and stores its backlog silently."""
-        with Session(self.engine) as s, s.begin():
+        with write_session(self.engine) as s:
             if s.exec(select(FeedRow.id).where(FeedRow.url == url)).first() is not None:
                 raise FeedExists(f"{url} is already watched")
             row = FeedRow(
@@ -44,7 +45,7 @@ class FeedStore:
         self, feeds: list[tuple[str, str]], *, now: datetime, interval_minutes: int
     ) -> int:
         """Add the default feeds once per database (a removed default stays removed)."""
-        with Session(self.engine) as s, s.begin():
+        with write_session(self.engine) as s:
             if s.get(MetaRow, YAML_IMPORTED) is not None:
                 return 0
             known = set(s.exec(select(FeedRow.url)).all())
@@ -89,7 +90,7 @@ class FeedStore:
         self, feed_id: int, status: str, *, now: datetime, reason: str | None = None
     ) -> FeedRow | None:
         """Pause, resume (due now, failures reset) or disable a feed."""
-        with Session(self.engine) as s, s.begin():
+        with write_session(self.engine) as s:
             row = s.get(FeedRow, feed_id)
             if row is None:
                 return None
@@ -101,7 +102,7 @@ class FeedStore:
             return row
 
     def remove(self, feed_id: int) -> bool:
-        with Session(self.engine) as s, s.begin():
+        with write_session(self.engine) as s:
             row = s.get(FeedRow, feed_id)
             if row is None:
                 return False
@@ -110,7 +111,7 @@ class FeedStore:
 
     def claim_due(self, now: datetime, *, limit: int, lease: timedelta) -> list[FeedRow]:
         """Claim up to ``limit`` due feeds for ``lease``; workers never claim the same feed."""
-        with Session(self.engine) as s, s.begin():
+        with write_session(self.engine) as s:
             q = (
                 select(FeedRow)
                 .where(FeedRow.status == "active")
@@ -140,7 +141,7 @@ class FeedStore:
 
     def record_outcomes(self, outcomes: list[dict[str, Any]]) -> None:
         """Write a batch of poll outcomes in one transaction (see ``_success``/``_failure``)."""
-        with Session(self.engine) as s, s.begin():
+        with write_session(self.engine) as s:
             rows = {
                 r.id: r
                 for r in s.exec(

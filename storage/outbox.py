@@ -9,6 +9,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from bot.tracker.models import Change
+from storage.db import write_session
 from storage.ingest import change_from_row
 from storage.models import DeliveryRow, DigestRow, OutboxRow, SubscriptionRow, WorkspaceRow
 
@@ -47,7 +48,7 @@ class OutboxStore:
         timezone: str | None = None,
     ) -> SubscriptionRow:
         """Set the channel for ``kind`` (updates | digest | admin) in a workspace."""
-        with Session(self.engine) as s, s.begin():
+        with write_session(self.engine) as s:
             row = s.exec(
                 select(SubscriptionRow).where(
                     SubscriptionRow.platform == platform,
@@ -94,7 +95,7 @@ class OutboxStore:
             return row or WorkspaceRow(platform=platform, workspace_id=workspace_id)
 
     def set_workspace(self, platform: str, workspace_id: str, **values: object) -> WorkspaceRow:
-        with Session(self.engine) as s, s.begin():
+        with write_session(self.engine) as s:
             row = s.exec(
                 select(WorkspaceRow).where(
                     WorkspaceRow.platform == platform, WorkspaceRow.workspace_id == workspace_id
@@ -112,7 +113,7 @@ class OutboxStore:
     def fan_out(self, now: datetime) -> int:
         """Create one delivery per subscribed channel for every new event; return how many."""
         created = 0
-        with Session(self.engine) as s, s.begin():
+        with write_session(self.engine) as s:
             events = s.exec(select(OutboxRow).where(OutboxRow.fanned_out == False)).all()  # noqa: E712
             subs = s.exec(select(SubscriptionRow)).all()
             for ev in events:
@@ -169,7 +170,7 @@ class OutboxStore:
             ).first()
 
     def mark_delivered(self, delivery_id: int, message_id: str, now: datetime) -> None:
-        with Session(self.engine) as s, s.begin():
+        with write_session(self.engine) as s:
             row = s.get(DeliveryRow, delivery_id)
             row.status, row.message_id, row.delivered_at = "delivered", message_id, now
             row.attempts += 1
@@ -178,7 +179,7 @@ class OutboxStore:
         self, delivery_id: int, error: str, now: datetime, *, retry_at: datetime | None
     ) -> None:
         """Record a failed attempt; ``retry_at`` None gives up (status failed)."""
-        with Session(self.engine) as s, s.begin():
+        with write_session(self.engine) as s:
             row = s.get(DeliveryRow, delivery_id)
             row.attempts += 1
             row.last_error = error[:500]
@@ -205,5 +206,5 @@ class OutboxStore:
             ).first()
 
     def record_digest(self, **fields: object) -> None:
-        with Session(self.engine) as s, s.begin():
+        with write_session(self.engine) as s:
             s.add(DigestRow(**fields))

@@ -23,6 +23,7 @@ from bot.tracker.models import (
     MeetingStatusEntry,
     Source,
 )
+from storage.facts import meeting_from_row
 from storage.ingest import IngestMixin, change_from_row
 from storage.models import (
     ArticleRow,
@@ -95,13 +96,7 @@ class Repository(IngestMixin):
             history = tuple(
                 MeetingStatusEntry(h.status, h.as_of, by_article.get(h.article_id)) for h in hist
             )
-        return Meeting(
-            id=row.id, date=row.date, date_end=row.date_end, date_precision=row.date_precision,
-            place=row.place, country=row.country, format=row.format, status=row.status,
-            parties=tuple(row.parties or ()), participants=tuple(row.participants or ()),
-            sources=sources, history=history, conflicts=tuple(row.conflicts or ()),
-            updated_at=row.updated_at, last_reported=row.last_reported,
-        )  # fmt: skip
+        return meeting_from_row(row, sources=sources, history=history)
 
     def meeting(self, meeting_id: int) -> Meeting | None:
         with Session(self.engine) as s:
