@@ -22,10 +22,17 @@ _BREAK = re.compile(
 )
 # A tag starts with a letter, '/', '!' or '?': "a < b" and "<3" stay as text.
 _TAG = re.compile(r"<[A-Za-z/!?][^>]*(?:>|$)")
-# Control characters, zero-width and bidi-override characters (used to spoof text in chat).
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u3000]+")
-_NEWLINES = re.compile(r"\s*\n\s*(?:\n\s*)+")
+# Control characters, zero-width and bidi-override characters (used to spoof text in chat)
+# are dropped; other spaces become " " (one pass over the text for both).
+_INVISIBLE = "\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
+_OTHER_SPACES = "\t\u00a0\u2000-\u200a\u3000"
+_ODD_CHARS = re.compile(f"[{_INVISIBLE}{_OTHER_SPACES}]")
+_OTHER_SPACE = re.compile(f"[{_OTHER_SPACES}]")
+_SPACE_RUN = re.compile(" {2,}")
+
+
+def _odd_char(match: re.Match[str]) -> str:
+    return " " if _OTHER_SPACE.fullmatch(match.group()) else ""
 
 
 def html_to_text(value: str | None) -> str:
@@ -35,15 +42,32 @@ def html_to_text(value: str | None) -> str:
     text = value
     if "<" in text:
         text = _DROP_BLOCKS.sub(" ", text)
-        text = _COMMENT.sub(" ", text)
+        if "<!" in text or "]]>" in text:
+            text = _COMMENT.sub(" ", text)
         text = _BREAK.sub("\n\n", text)
         text = _TAG.sub("", text)
     if "&" in text:
         text = html.unescape(text)
-    text = _INVISIBLE.sub("", text.replace("\r\n", "\n"))
-    text = _SPACES.sub(" ", text)
-    text = _NEWLINES.sub("\n\n", text)
-    return "\n".join(line.strip() for line in text.split("\n")).strip()
+    text = _ODD_CHARS.sub(_odd_char, text.replace("\r\n", "\n"))
+    if "  " in text:
+        text = _SPACE_RUN.sub(" ", text)
+    return _paragraphs(text)
+
+
+def _paragraphs(text: str) -> str:
+    """Strip each line; a run of blank lines becomes one (a paragraph break)."""
+    out: list[str] = []
+    blank = False
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            blank = True
+            continue
+        if blank and out:
+            out.append("")
+        out.append(line)
+        blank = False
+    return "\n".join(out)
 
 
 def plain_line(value: str | None, *, limit: int = 500) -> str:
