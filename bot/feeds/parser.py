@@ -1,7 +1,8 @@
 """Parse feed bytes with feedparser into plain-text ``FeedItem``s, off the event loop.
 
 feedparser runs with ``sanitize_html=False, resolve_relative_uris=False``: those two
-passes are most of its cost and Parley keeps only plain text (``bot.feeds.text``).
+passes are most of its cost and Parley keeps only plain text (``bot.feeds.text``). Its
+XML parser is expat with text buffering (``bot.feeds.saxreader``).
 The body goes in as a BytesIO: feedparser treats a bare ``bytes``/``str`` that looks
 like a path or URL as one to open, which a hostile body must never trigger.
 """
@@ -20,6 +21,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+import feedparser.api
 
 from bot.feeds.errors import NotAFeed
 from bot.feeds.keys import entry_key
@@ -27,6 +29,9 @@ from bot.feeds.text import html_to_text, plain_line
 
 MAX_ENTITY_DECLARATIONS = 64
 MAX_ENTITY_EXPANSION = 1_000_000  # characters all entity references may add up to
+SAX_DRIVER = "bot.feeds.saxreader"  # expat with text buffering (see that module)
+if SAX_DRIVER not in feedparser.api.PREFERRED_XML_PARSERS:
+    feedparser.api.PREFERRED_XML_PARSERS.insert(0, SAX_DRIVER)
 _ELEMENT_START = re.compile(rb"<[A-Za-z_]")
 _ENTITY_DECL = re.compile(
     rb"<!ENTITY\s+(%\s+)?([^\s\"'>%]+)\s+(?:(SYSTEM|PUBLIC)\b[^>]*|\"([^\"]*)\"|'([^']*)')",
