@@ -1,6 +1,6 @@
 """Benchmark: the whole feed pipeline — fetch → parse → relevance → extract → store.
 
-The local feed farm of bench_feeds.py (N feeds × 20 items of ~600 words; after the first
+The local feed farm of bench/farm.py (N feeds × 20 items of ~600 words; after the first
 cycle 10% of the feeds change per cycle, the rest answer 304) is polled by the real
 Poller into a real store (temporary SQLite, or --db URL). Compared, in the same run,
 with feedparser.parse alone (default options) on the same bytes.
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
 import multiprocessing
 import resource
 import sys
@@ -25,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import feedparser  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
-from bench.bench_feeds import render_feed, serve_farm  # noqa: E402
+from bench import feedparser_alone  # noqa: E402
+from bench.farm import serve_farm  # noqa: E402
 from bot.feeds.fetcher import FeedFetcher, make_session, user_agent  # noqa: E402
 from bot.feeds.poller import Poller, PollPolicy, PollStats  # noqa: E402
 from bot.tracker.ports import FixedClock  # noqa: E402
@@ -58,14 +57,6 @@ def add_feeds(engine, base: str, n: int) -> None:
                 for i in range(n)
             ],
         )  # fmt: skip
-
-
-def feedparser_alone(n: int, talks: float) -> tuple[float, int]:
-    """feedparser.parse with its default options on the first cycle's bytes (sample of up to 500 feeds)."""
-    bodies = [render_feed(i, 0, talks) for i in range(min(n, 500))]
-    start = time.perf_counter()
-    items = sum(len(feedparser.parse(io.BytesIO(b)).entries) for b in bodies)
-    return time.perf_counter() - start, items
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -114,7 +105,7 @@ async def run(args: argparse.Namespace) -> None:
         cpu.shutdown()
         dbx.shutdown()
         server.terminate()
-    fp_seconds, fp_items = feedparser_alone(args.feeds, args.talks)
+    fp_seconds, fp_items = feedparser_alone.measure(args.feeds, args.talks)
     print(
         f"\nPipeline: feeds={args.feeds} × 20 items ({args.talks:.0%} about the talks), "
         f"store={engine.dialect.name}, cpu workers={args.workers}"
@@ -128,7 +119,9 @@ async def run(args: argparse.Namespace) -> None:
         )
     fp_rate = fp_items / fp_seconds
     first = rows[0][2].new_entries / rows[0][1]
-    print(f"feedparser.parse alone (default options, same bytes): {fp_rate:.0f} items/s")
+    print(
+        f"feedparser.parse alone (default options, clean interpreter, same bytes): {fp_rate:.0f} items/s"
+    )
     print(f"pipeline first cycle / feedparser alone: {first / fp_rate:.2f}x")
     engine.dispose()
 
