@@ -8,21 +8,25 @@ local feed server and parsed: each must end as a ParsedFeed or a typed FeedError
 from __future__ import annotations
 
 import asyncio
+import io
 import re
 import subprocess
 import sys
 import tarfile
 import tempfile
+import xml.sax
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import feedparser
+import feedparser.api
 import pytest
 from aiohttp import web
 
 from bot.feeds.errors import FeedError
 from bot.feeds.fetcher import FeedFetcher
-from bot.feeds.parser import ParsedFeed, parse_feed, parse_feed_async
+from bot.feeds.parser import SAX_DRIVER, ParsedFeed, parse_feed, parse_feed_async
 from tests.fakes.feedserver import FeedServer
 
 VERSION = "6.0.14"
@@ -150,3 +154,26 @@ async def test_corpus_served_over_http(
     compressed = {path.name: kind for path, kind in results if path.suffix in (".gz", ".z")}
     print("corpus over HTTP:", dict(outcomes), "compressed:", compressed)
     assert compressed["gzip.gz"] == "ok" and compressed["deflate.z"] == "ok", compressed
+
+
+def test_buffered_sax_driver_parses_the_corpus_exactly_like_stock_expat(
+    corpus: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``bot.feeds.saxreader`` only coalesces character data: every result is the same."""
+    assert feedparser.api.PREFERRED_XML_PARSERS[0] == SAX_DRIVER  # parse_feed uses it
+
+    def parse_all() -> list[tuple]:
+        out = []
+        for path in corpus:
+            r = feedparser.parse(io.BytesIO(path.read_bytes()), sanitize_html=False)
+            out.append(
+                (path.name, r.get("bozo"), r.get("version"), r.get("feed"), r.get("entries"))
+            )
+        return out
+
+    buffered = parse_all()
+    monkeypatch.setattr(feedparser.api, "PREFERRED_XML_PARSERS", ["xml.sax.expatreader"])
+    assert type(xml.sax.make_parser(feedparser.api.PREFERRED_XML_PARSERS)).__name__ == "ExpatParser"
+    stock = parse_all()
+    differing = [b[0] for b, s in zip(buffered, stock, strict=True) if b != s]
+    assert not differing, differing[:20]
