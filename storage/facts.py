@@ -40,6 +40,13 @@ MEETING_STATUS = MeetingStatusRow.__table__
 DOCUMENT = DocumentRow.__table__
 DOCUMENT_STATUS = DocumentStatusRow.__table__
 OUTBOX = OutboxRow.__table__
+# Built once: the SET / VALUES columns come from the parameters, so the compiled SQL is cached.
+_UPDATE_MEETING = update(MEETING).where(MEETING.c.id == bindparam("mid"))
+_INSERT_MEETING = insert(MEETING).returning(MEETING.c.id)
+_RECENT_MEETINGS = select(MEETING).order_by(MEETING.c.id.desc()).limit(CANDIDATE_LIMIT)
+_NEAR_MEETINGS = _RECENT_MEETINGS.where(
+    or_(MEETING.c.date.is_(None), MEETING.c.date.between(bindparam("lo"), bindparam("hi")))
+)
 
 
 def sentence_hash(text: str) -> str:
@@ -95,12 +102,12 @@ class FactWriter:
     def _candidates(self, extraction: Extraction) -> list[Meeting]:
         if not extraction.meetings:
             return []
-        query = select(MEETING)
         dates = [m.date for m in extraction.meetings if m.date]
         if dates:
-            lo, hi = min(dates) - CANDIDATE_WINDOW, max(dates) + CANDIDATE_WINDOW
-            query = query.where(or_(MEETING.c.date.is_(None), MEETING.c.date.between(lo, hi)))
-        rows = self.conn.execute(query.order_by(MEETING.c.id.desc()).limit(CANDIDATE_LIMIT))
+            window = {"lo": min(dates) - CANDIDATE_WINDOW, "hi": max(dates) + CANDIDATE_WINDOW}
+            rows = self.conn.execute(_NEAR_MEETINGS, window)
+        else:
+            rows = self.conn.execute(_RECENT_MEETINGS)
         return [meeting_from_row(r) for r in rows]
 
     def _documents(self) -> dict[str, Document]:
@@ -120,11 +127,11 @@ class FactWriter:
             "conflicts": list(d.conflicts), "updated_at": self.now, "last_reported": d.last_reported,
         }  # fmt: skip
         if d.id:
-            self.conn.execute(update(MEETING).where(MEETING.c.id == d.id).values(**values))
+            self.conn.execute(_UPDATE_MEETING, {"mid": d.id, **values})
             meeting_id = d.id
         else:
-            stmt = insert(MEETING).values(created_at=self.now, **values).returning(MEETING.c.id)
-            meeting_id = self.conn.execute(stmt).scalar_one()
+            values["created_at"] = self.now
+            meeting_id = self.conn.execute(_INSERT_MEETING, values).scalar_one()
         for m in d.new_sources:
             key = (meeting_id, article.id, sentence_hash(m.evidence))
             if key in self._source_keys:

@@ -76,27 +76,48 @@ class Poller:
     _warm: bool = False
 
     async def poll_due(self, *, max_batches: int = 1000) -> PollStats:
-        """Poll every feed due now, in claimed batches, at most ``concurrency`` at once."""
+        """Poll every feed due now, at most ``concurrency`` at once.
+
+        Feeds are claimed in batches; the next batch is claimed while half of the last
+        one is still in flight, so the pipeline never drains between batches. Outcomes
+        are recorded in chunks of half a batch, each in one transaction.
+        """
         await self._warm_clusters()
         total = PollStats()
         sem = asyncio.Semaphore(self.policy.concurrency)
+        refill = max(1, self.policy.batch // 2)
 
         async def one(feed: Any) -> tuple[PollStats, dict[str, Any]]:
             async with sem:
                 return await self.poll_feed(feed)
 
-        for _ in range(max_batches):
-            claimed = await self.feeds.claim_due(
-                self.tracker.clock.now(), limit=self.policy.batch, lease=LEASE
-            )
-            if not claimed:
-                break
-            done = await asyncio.gather(*(one(f) for f in claimed))
-            await self.feeds.record_outcomes([outcome for _, outcome in done])  # one transaction
-            for stats, _ in done:
-                total.add(stats)
-            if self.progress:
-                self.progress(total.feeds, total)
+        in_flight: set[asyncio.Task] = set()
+        outcomes: list[dict[str, Any]] = []
+        claims, exhausted = 0, False
+        try:
+            while True:
+                if not exhausted and len(in_flight) <= refill and claims < max_batches:
+                    claimed = await self.feeds.claim_due(
+                        self.tracker.clock.now(), limit=self.policy.batch, lease=LEASE
+                    )
+                    claims += 1
+                    exhausted = not claimed
+                    in_flight.update(asyncio.create_task(one(f)) for f in claimed)
+                if not in_flight:
+                    break
+                done, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    stats, outcome = task.result()
+                    total.add(stats)
+                    outcomes.append(outcome)
+                if len(outcomes) >= refill or not in_flight:
+                    await self.feeds.record_outcomes(outcomes)  # one transaction
+                    outcomes = []
+                    if self.progress:
+                        self.progress(total.feeds, total)
+        finally:
+            for task in in_flight:
+                task.cancel()
         return total
 
     async def _warm_clusters(self) -> None:
