@@ -197,3 +197,17 @@ async def test_clusters_survive_a_restart(world: World) -> None:
     (m,) = [x for x in meetings if x.place == "Moscow"]
     full = world.repo.meeting(m.id)
     assert len(full.sources) == 2 and full.reports == 1
+
+
+async def test_batches_overlap_and_every_due_feed_is_polled_once(world: World) -> None:
+    world.poller.policy.batch = 4  # claims of 4, the next one while 2 are still in flight
+    progress: list[int] = []
+    world.poller.progress = lambda done, _stats: progress.append(done)
+    for i in range(11):
+        world.server.feed(f"/b{i}", rss_feed([item(f"b{i}", f"Story {i}", html=SPORT)]))
+        await world.add(f"/b{i}")
+    stats = await world.poll()
+    assert (stats.feeds, stats.fetched, stats.new_entries) == (11, 11, 11)
+    assert sorted(r.path for r in world.server.requests) == sorted(f"/b{i}" for i in range(11))
+    assert progress == sorted(progress) and progress[-1] == 11 and len(progress) >= 3
+    assert (await world.poll()).feeds == 0  # every outcome recorded: nothing is due again
