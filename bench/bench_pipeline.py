@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import resource
 import sys
 import tempfile
@@ -45,6 +46,18 @@ T0 = datetime(2026, 1, 27, 9, tzinfo=UTC)
 
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def workers_cpu(pool: ProcessPoolExecutor) -> float:
+    """CPU seconds used so far by the pool's worker processes (Linux /proc; 0 elsewhere)."""
+    total = 0.0
+    for pid in list(getattr(pool, "_processes", None) or {}):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def add_feeds(engine, base: str, n: int) -> None:
@@ -92,6 +105,7 @@ async def run(args: argparse.Namespace) -> None:
                         await resp.read()
                     clock.advance(hours=25)  # every feed is due again
                 start, cpu_start = time.perf_counter(), time.process_time()
+                workers_start = workers_cpu(cpu)
                 stats: PollStats = await poller.poll_due()
                 rows.append(
                     (
@@ -100,6 +114,7 @@ async def run(args: argparse.Namespace) -> None:
                         stats,
                         rss_mb(),
                         time.process_time() - cpu_start,
+                        workers_cpu(cpu) - workers_start,
                     )
                 )
     finally:
@@ -112,11 +127,11 @@ async def run(args: argparse.Namespace) -> None:
         f"store={engine.dialect.name}, cpu workers={args.workers}"
     )
     print(
-        f"{'cycle':<10} {'wall s':>8} {'fetched':>8} {'304':>6} {'new items':>10} {'relevant':>9} {'items/s':>9} {'peak MB':>8} {'main CPU s':>10}"
+        f"{'cycle':<10} {'wall s':>8} {'fetched':>8} {'304':>6} {'new items':>10} {'relevant':>9} {'items/s':>9} {'peak MB':>8} {'main CPU s':>10} {'workers CPU s':>13}"
     )
-    for name, seconds, s, mb, main_cpu in rows:
+    for name, seconds, s, mb, main_cpu, workers in rows:
         print(
-            f"{name:<10} {seconds:>8.1f} {s.fetched:>8} {s.not_modified:>6} {s.new_entries:>10} {s.relevant:>9} {s.new_entries / seconds:>9.0f} {mb:>8.0f} {main_cpu:>10.1f}"
+            f"{name:<10} {seconds:>8.1f} {s.fetched:>8} {s.not_modified:>6} {s.new_entries:>10} {s.relevant:>9} {s.new_entries / seconds:>9.0f} {mb:>8.0f} {main_cpu:>10.1f} {workers:>13.1f}"
         )
     fp_rate = fp_items / fp_seconds
     first = rows[0][2].new_entries / rows[0][1]

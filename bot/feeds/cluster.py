@@ -13,6 +13,7 @@ import re
 from collections import Counter, deque
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from itertools import chain
 
 SHINGLE_WORDS = 4
 SKETCH_SIZE = 128
@@ -65,9 +66,8 @@ class Clusterer:
 
     def best_match(self, fp: Fingerprint) -> tuple[Hashable, float] | None:
         """Return (cluster id, similarity) of the closest recent article over the threshold."""
-        hits: Counter[Hashable] = Counter()
-        for h in fp:
-            hits.update(self._index.get(h, ()))
+        index = self._index
+        hits = Counter(chain.from_iterable(index[h] for h in fp if h in index))
         # Similarity s needs about s*k shared sketch values; look only at plausible candidates.
         floor = max(1, int(len(fp) * self.threshold * 0.5))
         best: tuple[Hashable, float] | None = None

@@ -24,7 +24,7 @@ import feedparser
 import feedparser.api
 
 from bot.feeds.errors import NotAFeed
-from bot.feeds.keys import entry_key
+from bot.feeds.keys import canonical_url, entry_key
 from bot.feeds.text import html_to_text, plain_line
 
 MAX_ENTITY_DECLARATIONS = 64
@@ -52,6 +52,7 @@ class FeedItem:
     published: datetime | None  # UTC
     updated: datetime | None  # UTC
     author: str | None
+    canonical_url: str | None = None  # ``url`` normalised (bot.feeds.keys.canonical_url)
 
     @property
     def text(self) -> str:
@@ -165,6 +166,7 @@ def _item(entry: Any, feed_url: str) -> FeedItem:
         published=_utc(entry.get("published_parsed")),
         updated=_utc(dict.get(entry, "updated_parsed")),  # no deprecated fallback
         author=plain_line(entry.get("author")) or None,
+        canonical_url=canonical_url(url) if url else None,
     )
 
 

@@ -20,7 +20,6 @@ from bot.feeds.cluster import Clusterer, Fingerprint, fingerprint
 from bot.feeds.content import needs_full_text, with_full_text
 from bot.feeds.errors import FeedError
 from bot.feeds.fetcher import FeedFetcher, FetchResult
-from bot.feeds.keys import canonical_url
 from bot.feeds.parser import FeedItem, body_hash, parse_feed
 from bot.feeds.schedule import next_check_at, should_disable
 from bot.tracker.models import Article, Extraction
@@ -187,13 +186,12 @@ class Poller:
             match = self.clusterer.best_match(f.fingerprint) if f.fingerprint else None
             if match:
                 matches[id(f)] = match[1]
-            url = canonical_url(f.item.url) if f.item.url else None
             batch.append(
                 IngestItem(
                     f.article,
                     f.extraction,
                     f.extraction.relevance,
-                    url,
+                    f.item.canonical_url,  # computed by the worker that parsed the feed
                     match[0] if match else None,
                 )
             )
