@@ -87,17 +87,20 @@ def resolve_dates(
     *,
     tense: Tense | None = None,
     context: DateContext | None = None,
+    cues: set[str] | None = None,
 ) -> list[DateSpan]:
     """Return every date the sentence expresses, resolved against ``published``, in order.
 
     ``tense`` forces the tense used for year and weekday inference; by default it is read from
     the verbs nearest to each expression. ``context`` supplies the anchor for "that day".
+    ``cues`` is ``cue_classes()`` of the normalised sentence, when the caller has it already.
     """
     text = normalise(sentence)
-    c = Ctx(text, published, tense, context.previous if context else None)
-    cues = tc.cue_classes(text)
+    if cues is None:
+        cues = tc.cue_classes(text)
     if not cues:
         return []
+    c = Ctx(text, published, tense, context.previous if context else None)
     taken: list[tuple[int, int]] = []
     spans: list[DateSpan] = []
     for pattern, resolve, cue in RULES:

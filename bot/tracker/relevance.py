@@ -31,22 +31,28 @@ class _Tally:
 def _tally(items: Sequence[Sentence], topic: Topic) -> _Tally:
     vocab = topic.relevance
     tally = _Tally()
-    # One pass over the whole text first: most articles have no context or near-miss term
-    # at all, and then the per-sentence scans (the costly part) can be skipped.
-    whole = "\n".join(s.norm for s in items)
-    any_context = vocab.context.search(whole) is not None
-    any_near = vocab.near_miss_any.pattern.search(whole) is not None
-    for s in items:
-        in_context = any_context and vocab.context.search(s.norm) is not None
-        if in_context and vocab.negotiation.search(s.norm):
+    # Each vocabulary scans the whole text once; most articles have no context term at all,
+    # and then the negotiation and strong terms need no scan.
+    norms = [s.norm for s in items]
+    context = vocab.context.spans_each(norms)
+    negotiation = strong = [[] for _ in items]
+    if any(context):
+        negotiation = vocab.negotiation.spans_each(norms)
+        strong = vocab.strong.spans_each(norms)
+    near = vocab.near_miss_any.find_each(norms)
+    for s, in_context, linking, terms, misses in zip(
+        items, context, negotiation, strong, near, strict=True
+    ):
+        if in_context and linking:
             if s.is_title:
                 tally.title_linked = True
             else:
                 tally.linked += 1
         if in_context:
-            for m in vocab.strong.finditer(s.norm):
-                tally.strong.setdefault(m.group(0).casefold(), m.group(0))
-        for label in vocab.near_miss_labels(s.norm) if any_near else ():
+            for start, end in terms:
+                term = s.norm[start:end]
+                tally.strong.setdefault(term.casefold(), term)
+        for label in {label for label, _, _ in misses}:  # as near_miss_labels(s.norm)
             tally.near[label] += 1
             if s.is_title:
                 tally.title_near.add(label)

@@ -89,9 +89,8 @@ _ABBREVIATIONS = frozenset(
 )
 
 _BOUNDARY = re.compile(r"([.!?]+)([\"')\]]*)(\s+)(?=[\"'(\[]?[A-Z0-9\u0400-\u04ff])")
-_SPACE = re.compile(r"\s+")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*\S)")
-_LAST_WORD = re.compile(r"([\w.]+)$")
+_WORD_RUN = re.compile(r"[\w.]+")
 
 
 @dataclass(frozen=True)
@@ -107,21 +106,34 @@ class Sentence:
 
 def normalise(text: str) -> str:
     """Map typographic quotes, dashes and odd spaces to ASCII, keeping the length."""
-    return text.translate(_NORMALISE)
+    return text if text.isascii() else text.translate(_NORMALISE)  # all it maps is non-ASCII
+
+
+def _squash(text: str) -> str:
+    """Collapse runs of whitespace to one space and strip the ends."""
+    return " ".join(text.split())  # str.split() splits at exactly what \s matches
+
+
+def _last_word(chunk: str) -> str | None:
+    r"""The run of word characters and dots that ends ``chunk``, as ([\w.]+)$ finds it."""
+    if chunk.endswith("\n"):
+        chunk = chunk[:-1]  # "$" matches before a final newline too
+    m = _WORD_RUN.match(chunk[::-1])  # from the end: no regex scan of the whole chunk
+    return chunk[len(chunk) - m.end() :] if m else None
 
 
 def _is_abbreviation(chunk: str) -> bool:
-    m = _LAST_WORD.search(chunk)
-    if not m:
+    last = _last_word(chunk)
+    if not last:
         return False
-    word = m.group(1).rstrip(".").lower()
+    word = last.rstrip(".").lower()
     # Single initials ("J. D. Vance") never end a sentence either.
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
 def split_sentences(paragraph: str) -> list[str]:
     """Split one paragraph into sentences, respecting common abbreviations."""
-    text = _SPACE.sub(" ", paragraph).strip()
+    text = _squash(paragraph)
     if not text:
         return []
     out: list[str] = []
@@ -141,12 +153,12 @@ def split_sentences(paragraph: str) -> list[str]:
 def sentences(title: str, text: str) -> list[Sentence]:
     """Return the title (if any) and the body sentences, skipping a repeated title line."""
     out: list[Sentence] = []
-    title = _SPACE.sub(" ", title or "").strip()
+    title = _squash(title or "")
     if title:
         out.append(Sentence(title, normalise(title), 0, 0, True))
     body = (text or "").strip()
     first, _, rest = body.partition("\n")
-    if title and _SPACE.sub(" ", first).strip().strip("\"'") == title.strip("\"'"):
+    if title and _squash(first).strip("\"'") == title.strip("\"'"):
         body = rest
     for p_index, para in enumerate(_PARAGRAPH.split(body), start=1):
         for sentence in split_sentences(para):

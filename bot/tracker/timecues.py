@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from itertools import accumulate
 from typing import Literal
+
+from bot.tracker.prefilter import Prefiltered
 
 Tense = Literal["past", "present", "future"]
 
@@ -52,58 +57,58 @@ _ORD = r"(?:st|nd|rd|th)?"
 _SEP = r"\s*(?:-|to|and|through|until|till)\s*"
 _YEAR = r"(?:,?\s+(?P<y>(?:19|20)\d\d)(?!\d))?"
 
-MONTH_DAY = re.compile(
+MONTH_DAY = Prefiltered(
     rf"\b{_WEEKDAY_PREFIX}(?P<m1>{_MONTH_ANY})\s*(?P<d1>[0-3]?\d){_ORD}(?![\d:,.]\d)"
     rf"(?:{_SEP}(?:(?P<m2>{_MONTH_ANY})\s*)?(?P<d2>[0-3]?\d){_ORD}(?![\d:,.]\d))?{_YEAR}"
 )
-DAY_MONTH = re.compile(
+DAY_MONTH = Prefiltered(
     rf"(?<![\d.,:$£€])\b{_WEEKDAY_PREFIX}(?P<d1>[0-3]?\d){_ORD}"
     rf"(?:{_SEP}(?P<d2>[0-3]?\d){_ORD})?\s+(?:of\s+)?(?P<m1>{_MONTH_ANY}){_YEAR}"
 )
-ISO = re.compile(r"(?<![\d-])(?P<y>20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d])")
-DOTTED = re.compile(r"(?<![\d.,])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>20\d\d)(?!\d)")
-MONTH_ONLY = re.compile(
+ISO = Prefiltered(r"(?<![\d-])(?P<y>20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d])")
+DOTTED = Prefiltered(r"(?<![\d.,])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>20\d\d)(?!\d)")
+MONTH_ONLY = Prefiltered(
     r"\b(?:(?P<mod>[Ee]arly|[Mm]id|[Ll]ate|(?:[Tt]he )?(?:end|beginning|start|middle|first half"
     rf"|second half) of)[\s-]+)?(?P<m1>{_MONTH_FULL})(?:,?\s+(?P<y>20\d\d)(?!\d))?"
 )
-RELATIVE_MONTH = re.compile(
+RELATIVE_MONTH = Prefiltered(
     r"(?i)\b(?:(?P<mod>earlier|later|early|late|mid|(?:the )?(?:end|beginning|start|middle)"
     r" of)[\s-]+)?(?P<which>this|next|last|the previous|the following|the coming|the)\s+month\b"
 )
 _WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-WEEKDAY = re.compile(
+WEEKDAY = Prefiltered(
     r"\b(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Tt]his past|[Tt]his coming|[Pp]ast)\s+)?"
     rf"(?P<wd>{_WD})(?:'s)?\b(?:\s*(?:and|-|to|through|until|into)\s*(?P<wd2>{_WD})\b)?"
 )
-TOMORROW_AND_AFTER = re.compile(
+TOMORROW_AND_AFTER = Prefiltered(
     r"(?i)\btomorrow and (?:the day after(?: tomorrow)?|the next day)\b"
 )
-RELATIVE_DAY = re.compile(
+RELATIVE_DAY = Prefiltered(
     r"(?i)\b(?P<w>the day before yesterday|the day after tomorrow|today|tonight|yesterday"
     r"|tomorrow|this (?:morning|afternoon|evening))\b"
 )
-AGO = re.compile(
+AGO = Prefiltered(
     r"(?i)\b(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)"
     r"\s+(?P<unit>days?|weeks?|months?)\s+ago\b"
 )
-WEEK = re.compile(
+WEEK = Prefiltered(
     r"(?i)\b(?P<mod>last|next|this|earlier this|later this|the previous|the following"
     r"|the coming|the past|earlier in the|later in the)\s+week(?!end)\b"
 )
-WEEKEND = re.compile(
+WEEKEND = Prefiltered(
     r"(?i)\b(?P<mod>last|next|this|this past|this coming|the|over the|during the|at the)"
     r"\s+weekend\b"
 )
-COMING_DAYS = re.compile(
+COMING_DAYS = Prefiltered(
     r"(?i)\b(?:in|within|over|during) the (?P<dir>coming|next|past|last|recent) "
     r"(?:few |several |two |three |couple of )?days\b|\b(?P<recent>in recent days)\b"
 )
-ANAPHORA = re.compile(
+ANAPHORA = Prefiltered(
     r"(?i)\b(?P<a>(?:later |earlier )?(?:on )?(?:that|the same|that same) "
     r"(?:day|evening|morning|night|afternoon)|the (?:next|following) (?:day|morning|evening)"
     r"|a day later|the day before|the previous day|the day after)\b"
 )
-DURATION = re.compile(
+DURATION = Prefiltered(
     r"(?i)\b(?P<n>two|three|four|five|2|3|4|5)[- ]days?(?:[- ]long)?\s+(?:of\s+)?"
     r"(?:[\w-]+\s+){0,2}?(?P<what>talks|negotiations|meetings|consultations|discussions"
     r"|round|session|sessions|summit|visit)\b"
@@ -118,7 +123,7 @@ MAY_PREFIX = re.compile(
 
 # A date right after one of these words is when something was said or published, or the date
 # of a non-meeting event: it anchors anaphora but is not a meeting date.
-STATEMENT_BEFORE = re.compile(
+STATEMENT_BEFORE = Prefiltered(
     r"(?i)\b(?P<cue>said|says|say|told|tells|announced|announces|stated|wrote|writes|added"
     r"|adds|noted|notes|declared|confirmed|confirms|posted|reported|reports|explained|stressed"
     r"|emphasi[sz]ed|insisted|warned|claimed|interview|address|speech|press conference"
@@ -129,7 +134,7 @@ CLAUSE_WORD = re.compile(
     r"(?i)\b(?:talks|meeting|meetings|round|negotiations|summit|visit|was|were|will|would|is|are"
     r"|that|be|been|take|took|held|hold|meet|met)\b"
 )
-OTHER_EVENT_BEFORE = re.compile(
+OTHER_EVENT_BEFORE = Prefiltered(
     r"(?i)\b(?:forum|conference|games|olympics|festival|exhibition|election|elections"
     r"|deadline|ultimatum|expires?|birthday|anniversary)\b[^.;!?]{0,40}$"
 )
@@ -149,7 +154,7 @@ _PAST = (
     r"|last|ago|earlier|previously|visited|discussed|announced|told|reported|agreed|signed"
     r"|returned|arrived|engaged|came|began|started|received|recent|recently|\w{3,}ed"
 )
-TENSE_CUE = re.compile(rf"(?i)\b(?:(?P<f>{_FUTURE})|(?P<p>{_PAST}))\b")
+TENSE_CUE = Prefiltered(rf"(?i)\b(?:(?P<f>{_FUTURE})|(?P<p>{_PAST}))\b")
 
 
 def tense_at(text: str, start: int, end: int) -> Tense:
@@ -196,11 +201,11 @@ def clause_tense(text: str, pos: int) -> Tense:
 
 _CUES = (
     ("digit", re.compile(r"\d")),
-    ("month", re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")),
-    ("weekday", re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")),
+    ("month", Prefiltered(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")),
+    ("weekday", Prefiltered(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")),
     (
         "relative",
-        re.compile(
+        Prefiltered(
             r"(?i)\b(?:today|tonight|yesterday|tomorrow|week|weekend|month|days?|ago"
             r"|this (?:morning|afternoon|evening))\b"
         ),
@@ -211,6 +216,26 @@ _CUES = (
 def cue_classes(text: str) -> set[str]:
     """Return which kinds of temporal cue occur in ``text`` (digit/month/weekday/relative)."""
     return {name for name, pattern in _CUES if pattern.search(text)}
+
+
+def cue_classes_each(texts: Sequence[str]) -> list[set[str]]:
+    """Return cue_classes() of each text, searching the texts joined by newlines.
+
+    No cue spans a newline or reads one as anything but a text's edge, so each search from
+    the start of a text finds the cue of that text, or else of a later one.
+    """
+    joined = "\n".join(texts)
+    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    out: list[set[str]] = [set() for _ in texts]
+    for name, pattern in _CUES:
+        pos = 0
+        while (m := pattern.search(joined, pos)) is not None:
+            i = bisect_right(starts, m.start()) - 1
+            out[i].add(name)
+            if i + 1 == len(starts):
+                break
+            pos = starts[i + 1]
+    return out
 
 
 def month_number(token: str) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +12,8 @@ from typing import Any
 import yaml
 
 from bot.tracker.models import DOCUMENT_STATUSES
+from bot.tracker.names import NameMatcher
+from bot.tracker.prefilter import Prefiltered
 
 DEFAULT_TOPIC_PATH = Path(__file__).resolve().parents[2] / "config" / "topic.yaml"
 
@@ -44,7 +46,7 @@ class DocumentSpec:
 
     key: str
     name: str
-    pattern: re.Pattern[str]
+    pattern: Prefiltered
 
 
 @dataclass(frozen=True)
@@ -52,27 +54,39 @@ class StatusRule:
     """Document status wording: a matcher, the status it means and its weight."""
 
     status: str
-    pattern: re.Pattern[str]
+    pattern: Prefiltered
     weight: float
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    """A set of names compiled into one regex, each match mapped back to a canonical value."""
+    """A set of names matched in one pass, each match mapped back to a canonical value."""
 
-    pattern: re.Pattern[str]
+    matcher: NameMatcher
     values: Mapping[str, Any]
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The reference regex of all the names (the matcher finds the same matches faster)."""
+        return self.matcher.pattern
 
     def find(self, text: str) -> list[tuple[Any, int, int]]:
         """Return (value, start, end) for every match in ``text``."""
+        return self._values(text, self.matcher.spans(text))
+
+    def find_each(self, texts: Sequence[str]) -> list[list[tuple[Any, int, int]]]:
+        """Return find() of each text, scanning them all in one pass."""
+        return list(map(self._values, texts, self.matcher.spans_each(texts)))
+
+    def _values(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[Any, int, int]]:
         out = []
-        for m in self.pattern.finditer(text):
-            key = m.group(0)
+        for start, end in spans:
+            key = text[start:end]
             value = self.values.get(key)
             if value is None:
                 value = self.values.get(key.casefold())
             if value is not None:
-                out.append((value, m.start(), m.end()))
+                out.append((value, start, end))
         return out
 
 
@@ -81,9 +95,9 @@ class RelevanceVocab:
     """Relevance vocabulary: war context, negotiation terms, strong terms and near misses."""
 
     threshold: float
-    context: re.Pattern[str]
-    negotiation: re.Pattern[str]
-    strong: re.Pattern[str]
+    context: NameMatcher
+    negotiation: NameMatcher
+    strong: NameMatcher
     near_miss: tuple[tuple[str, re.Pattern[str]], ...]
     near_miss_any: Lexicon  # every near-miss term in one pass -> its label
 
@@ -103,14 +117,20 @@ class Topic:
     parties: Lexicon  # -> party name
     places: Lexicon  # -> Place
     documents: tuple[DocumentSpec, ...]
-    documents_any: re.Pattern[str]  # all document names in one pass, to find candidates
+    documents_any: Prefiltered  # all document names in one pass, to find candidates
     status_rules: tuple[StatusRule, ...]
     relevance: RelevanceVocab
 
     def find_documents(self, text: str) -> list[tuple[DocumentSpec, int, int]]:
         """Return (spec, start, end) for every tracked document named in ``text``."""
+        return self.documents_named(self.documents_any.finditer(text))
+
+    def documents_named(
+        self, matches: Iterable[re.Match[str]]
+    ) -> list[tuple[DocumentSpec, int, int]]:
+        """Return (spec, start, end) for each match of ``documents_any`` naming a document."""
         out = []
-        for m in self.documents_any.finditer(text):
+        for m in matches:
             spec = next((d for d in self.documents if d.pattern.fullmatch(m.group(0))), None)
             if spec is not None:
                 out.append((spec, m.start(), m.end()))
@@ -124,31 +144,19 @@ class Topic:
         raise KeyError(key)
 
 
-def _alternation(names: Iterable[str]) -> str:
-    # Longest first, so "Volodymyr Zelensky" wins over "Zelensky" at the same position.
-    return "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
-
-
 def _lexicon(
     exact: Mapping[str, Any], folded: Mapping[str, Any] | None = None, *, hyphen: bool = False
 ) -> Lexicon:
-    parts = []
-    if exact:
-        parts.append(f"(?:{_alternation(exact)})")
-    if folded:
-        parts.append(f"(?i:{_alternation(folded)})")
-    body = "|".join(parts) or r"(?!x)x"
     # Names may end in "." ("U.S."): the right boundary only forbids a following word char.
     # hyphen=True lets names sit inside compounds: "U.S.-Ukraine-Russia talks".
     edge = r"\w" if hyphen else r"\w-"
-    pattern = re.compile(rf"(?<![{edge}])(?:{body})(?![{edge}])")
     values: dict[str, Any] = dict(exact)
     values.update({k.casefold(): v for k, v in (folded or {}).items()})
-    return Lexicon(pattern, values)
+    return Lexicon(NameMatcher(exact, folded or {}, edge), values)
 
 
-def _terms(terms: Iterable[str]) -> re.Pattern[str]:
-    return re.compile(rf"(?i)(?<![\w-])(?:{_alternation(terms)})(?![\w-])")
+def _terms(terms: Iterable[str]) -> NameMatcher:
+    return NameMatcher((), terms, r"\w-")
 
 
 def _require(data: Mapping[str, Any], key: str) -> Any:
@@ -192,7 +200,7 @@ def _documents(raw: list[dict[str, Any]]) -> tuple[DocumentSpec, ...]:
     specs = []
     for item in raw:
         body = "|".join(f"(?:{p})" for p in item["patterns"])
-        specs.append(DocumentSpec(item["key"], item["name"], re.compile(body, re.IGNORECASE)))
+        specs.append(DocumentSpec(item["key"], item["name"], Prefiltered(body, re.IGNORECASE)))
     return tuple(specs)
 
 
@@ -203,7 +211,7 @@ def _status_rules(raw: list[dict[str, Any]]) -> tuple[StatusRule, ...]:
             raise TopicError(f"topic file: unknown document status {item['status']!r}")
         body = "|".join(f"(?:{p})" for p in item["patterns"])
         rules.append(
-            StatusRule(item["status"], re.compile(body, re.IGNORECASE), float(item["weight"]))
+            StatusRule(item["status"], Prefiltered(body, re.IGNORECASE), float(item["weight"]))
         )
     return tuple(rules)
 
@@ -215,7 +223,7 @@ def _relevance(raw: Mapping[str, Any]) -> RelevanceVocab:
         context=_terms(_require(raw, "context")),
         negotiation=_terms(_require(raw, "negotiation")),
         strong=_terms(_require(raw, "strong")),
-        near_miss=tuple((label, _terms(terms)) for label, terms in near.items()),
+        near_miss=tuple((label, _terms(terms).pattern) for label, terms in near.items()),
         near_miss_any=_lexicon(
             {}, {term: label for label, terms in near.items() for term in terms}
         ),
@@ -242,7 +250,7 @@ def parse_topic(data: Mapping[str, Any]) -> Topic:
         parties=_lexicon(party_names, hyphen=True),
         places=_places(_require(data, "places"), data.get("countries", [])),
         documents=documents,
-        documents_any=re.compile(
+        documents_any=Prefiltered(
             "|".join(f"(?:{p})" for d in data["documents"] for p in d["patterns"]), re.IGNORECASE
         ),
         status_rules=_status_rules(_require(data, "document_status")),
@@ -264,6 +272,13 @@ def _load(path: Path) -> Topic:
         raise TopicError(f"topic file {path}: {exc!r}") from exc
 
 
+@lru_cache(maxsize=1)
+def _default_topic() -> Topic:
+    return _load(DEFAULT_TOPIC_PATH.resolve())
+
+
 def load_topic(path: Path | None = None) -> Topic:
     """Load (and cache) the topic file; defaults to config/topic.yaml in the repository."""
-    return _load(Path(path or DEFAULT_TOPIC_PATH).resolve())
+    if not path:
+        return _default_topic()  # the same object as _load() returns: it is cached there
+    return _load(Path(path).resolve())

@@ -8,13 +8,14 @@ from datetime import date
 from typing import Any
 
 from bot.tracker.dates import ROLE_DATELINE, ROLE_STATEMENT, DateContext, DateSpan, resolve_dates
-from bot.tracker.extract.documents import find_documents, named_documents
+from bot.tracker.extract.documents import sentence_documents
 from bot.tracker.extract.entities import analyse
 from bot.tracker.extract.meetings import Draft, find_meetings, reports_meeting
 from bot.tracker.extract.merge import finalize
 from bot.tracker.models import DocumentMention, Extraction, MeetingMention, Relevance
 from bot.tracker.relevance import assess_sentences
 from bot.tracker.text import Sentence, sentences
+from bot.tracker.timecues import cue_classes_each
 from bot.tracker.topic import Person, Place, Topic, load_topic
 
 __all__ = ["extract", "extraction_to_dict", "infer_published"]
@@ -51,12 +52,12 @@ def _documents(items: Sequence[Sentence], topic: Topic) -> tuple[DocumentMention
     recent_at = -ANAPHORA_REACH - 1
     for s in items:
         ref = recent if s.index - recent_at <= ANAPHORA_REACH else None
-        for mention in find_documents(s, topic, ref):
+        mentions, named = sentence_documents(s, topic, ref)
+        for mention in mentions:
             key = (mention.document, mention.status)
             # A full body sentence is better evidence than a headline that summarises it.
             if key not in seen or len(seen[key].evidence) < 80 < len(mention.evidence):
                 seen[key] = mention
-        named = named_documents(s, topic)
         if named:
             recent, recent_at = named[-1], s.index
     return tuple(seen.values())
@@ -69,10 +70,13 @@ def _meetings(
     statement_places: set[Place] = set()
     previous: DateSpan | None = None
     actor: Person | None = None
-    for s in items:
-        spans = resolve_dates(s.norm, published, context=DateContext(previous))
+    norms = [s.norm for s in items]
+    people, places = topic.people.find_each(norms), topic.places.find_each(norms)
+    cues = cue_classes_each(norms)
+    for s, named, placed, cue in zip(items, people, places, cues, strict=True):
+        spans = resolve_dates(s.norm, published, context=DateContext(previous), cues=cue)
         meeting = reports_meeting(s.norm)
-        ents = analyse(s.norm, topic, full=meeting)
+        ents = analyse(s.norm, topic, full=meeting, people=named, places=placed)
         statement_places |= {p.place for p in ents.places if p.kind == "statement"}
         if meeting:
             drafts += find_meetings(
@@ -128,6 +132,8 @@ NO_SIDE_REASON = "names none of the sides ({})"
 
 
 _WORD = re.compile(r"\w+")
+# ASCII characters that \w does not match, to split ASCII text into \w+ runs quickly.
+_ASCII_NON_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not _WORD.match(c)})
 _KEY_WORDS: dict[int, tuple[Topic, frozenset[str] | None]] = {}
 
 
@@ -157,16 +163,28 @@ def _side_key_words(topic: Topic) -> frozenset[str] | None:
     return cached[1]
 
 
+def _words(text: str) -> list[str]:
+    r"""The \w+ runs of ``text``."""
+    if text.isascii():
+        return text.translate(_ASCII_NON_WORD).split()
+    return _WORD.findall(text)
+
+
 def _sides_named(title: str, text: str, topic: Topic) -> set[str]:
-    """The trilateral sides an article names at all: as parties, people or places."""
+    """The trilateral sides an article names (as parties, people or places): at least two
+    of them if it names two or more, else all.
+    """
     body = f"{title}\n{text}"
     keys = _side_key_words(topic)
-    if keys is not None and keys.isdisjoint(_WORD.findall(body.casefold())):
+    if keys is not None and keys.isdisjoint(_words(body.casefold())):
         return set()  # no name can match: skip the (costlier) name patterns
-    sides = {value for value, _, _ in topic.parties.find(body)}
-    sides |= {person.country for person, _, _ in topic.people.find(body)}
-    sides |= {place.country for place, _, _ in topic.places.find(body)}
-    return sides & set(topic.trilateral)
+    trilateral = set(topic.trilateral)
+    sides = {value for value, _, _ in topic.parties.find(body)} & trilateral
+    if len(sides) < 2:
+        sides |= {person.country for person, _, _ in topic.people.find(body)} & trilateral
+    if len(sides) < 2:
+        sides |= {place.country for place, _, _ in topic.places.find(body)} & trilateral
+    return sides
 
 
 def _iso(day: date | None, precision: str | None) -> str | None:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.tracker.models import DocumentMention
+from bot.tracker.prefilter import Prefiltered
 from bot.tracker.text import Sentence
 from bot.tracker.topic import DocumentSpec, Topic
 
@@ -14,13 +15,13 @@ AFTER_PENALTY = 1.5  # wording before the name ("finalize the plan") binds more 
 WEIGHT_BONUS = 12.0  # specific wording ("100% ready") beats generic ("discussing")
 
 # "this document" refers back to the last tracked document named in the article.
-_ANAPHORA = re.compile(r"(?i)\b(?:this|the|that|such a|such an) (?:document|text)\b")
+_ANAPHORA = Prefiltered(r"(?i)\b(?:this|the|that|such a|such an) (?:document|text)\b")
 _NEGATED = re.compile(r"(?i)\b(?:not|n't|never|no|nor|yet to be|without|instead of)\s+(?:\w+\s+)?$")
 _HYPOTHETICAL = re.compile(
     r"(?i)\b(?:may|might|could|would|if|whether|should|can)\s+(?:\w+\s+){0,2}$"
 )
 # A later step the article only announces ("after which it will be sent for ratification").
-_FUTURE_STEP = re.compile(
+_FUTURE_STEP = Prefiltered(
     r"(?i)\b(?:will|would|after which|afterwards|then|next|later|'ll)\b[^;!?]{0,70}$"
 )
 # Wording after "before"/"until" names a later step, not the document's state.
@@ -37,8 +38,14 @@ class _Phrase:
     end: int
 
 
-def _documents(text: str, topic: Topic, recent: str | None) -> list[tuple[DocumentSpec, int, int]]:
-    found = topic.find_documents(text)
+def _documents(
+    text: str,
+    topic: Topic,
+    recent: str | None,
+    found: list[tuple[DocumentSpec, int, int]] | None = None,
+) -> list[tuple[DocumentSpec, int, int]]:
+    if found is None:
+        found = topic.find_documents(text)
     if not found and recent:
         spec = topic.document(recent)
         found = [(spec, m.start(), m.end()) for m in _ANAPHORA.finditer(text)]
@@ -78,11 +85,18 @@ def _cost(text: str, phrase: _Phrase, start: int, end: int, step: bool) -> float
 
 
 def find_documents(
-    sentence: Sentence, topic: Topic, recent: str | None = None
+    sentence: Sentence,
+    topic: Topic,
+    recent: str | None = None,
+    *,
+    found: list[tuple[DocumentSpec, int, int]] | None = None,
 ) -> list[DocumentMention]:
-    """Return one mention per tracked document that the sentence gives a status."""
+    """Return one mention per tracked document that the sentence gives a status.
+
+    ``found`` is ``topic.find_documents(sentence.norm)``, when the caller has it already.
+    """
     text = sentence.norm
-    docs = _documents(text, topic, recent)
+    docs = _documents(text, topic, recent, found)
     if not docs:
         return []
     phrases = _phrases(text, topic, [(s, e) for _, s, e in docs])
@@ -124,3 +138,20 @@ def named_documents(sentence: Sentence, topic: Topic) -> list[str]:
         for m in spec.pattern.finditer(sentence.norm)
     ]
     return [key for _, key in sorted(hits)]
+
+
+def sentence_documents(
+    sentence: Sentence, topic: Topic, recent: str | None = None
+) -> tuple[list[DocumentMention], list[str]]:
+    """Return find_documents() and named_documents() of a sentence, in one scan for names.
+
+    Each document's pattern is part of ``topic.documents_any``, so where none of it matches
+    no document is named. (A capturing group could renumber references in the union: then
+    the documents are looked for anyway.)
+    """
+    union = topic.documents_any
+    candidates = list(union.finditer(sentence.norm))
+    found = topic.documents_named(candidates)
+    mentions = find_documents(sentence, topic, recent, found=found)
+    named = named_documents(sentence, topic) if candidates or union.pattern.groups else []
+    return mentions, named

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.tracker.prefilter import Prefiltered
 from bot.tracker.topic import Person, Place, Topic
 
 # A person followed by a speech verb is reporting, not meeting ("Zelensky said ...").
@@ -49,7 +50,7 @@ _MODIFIER_AFTER = re.compile(
     r"(?i)^(?:'s)?\s+(?:peace\s+|security\s+)?(?:talks|meeting|meetings|summit|negotiations|round"
     r"|format|consultations|session)\b"
 )
-_STATEMENT_BEFORE = re.compile(
+_STATEMENT_BEFORE = Prefiltered(
     r"(?i)\b(?:press conference|news conference|briefing|interview|speech|address|speaking"
     r"|spoke|told reporters|said|remarks|statement|reporters|officials|sources|residents"
     r"|journalists|analysts|correspondent)\b[^.;]{0,25}\b(?:in|at)\s+(?:the\s+)?$"
@@ -60,7 +61,7 @@ _WAR_LOCATIVE_BEFORE = re.compile(
     r"|security|operations|elections?|located|based|born|living|lives)\s+(?:\w+\s+)?(?:in|to)"
     r"\s+(?:the\s+)?$"
 )
-_GENERIC_SUBJECT = re.compile(
+_GENERIC_SUBJECT = Prefiltered(
     r"(?i)\b(?:he|she|the president|the head of state|the ukrainian leader|the leader)\b"
 )
 
@@ -137,25 +138,38 @@ def _place_kind(text: str, place: Place, start: int, end: int) -> str | None:
     return None
 
 
-def analyse(text: str, topic: Topic, *, full: bool = True) -> Entities:
+def analyse(
+    text: str,
+    topic: Topic,
+    *,
+    full: bool = True,
+    people: list[tuple[Person, int, int]] | None = None,
+    places: list[tuple[Place, int, int]] | None = None,
+) -> Entities:
     """Find people, acting parties and places in one normalised sentence.
 
     With ``full=False`` (a sentence that reports no meeting) only what later sentences need is
-    found: the people, and the places where statements were made.
+    found: the people, and the places where statements were made. ``people`` and ``places``
+    are what ``topic.people.find(text)`` and ``topic.places.find(text)`` return, when the
+    caller found them already.
     """
-    people = tuple(_person_hit(text, p, s, e) for p, s, e in topic.people.find(text))
-    places = []
-    for place, s, e in topic.places.find(text):
+    if people is None:
+        people = topic.people.find(text)
+    if places is None:
+        places = topic.places.find(text)
+    hits = tuple(_person_hit(text, p, s, e) for p, s, e in people)
+    place_hits = []
+    for place, s, e in places:
         if not full:
             if _STATEMENT_BEFORE.search(text[max(0, s - 60) : s]):
-                places.append(PlaceHit(place, s, e, "statement"))
+                place_hits.append(PlaceHit(place, s, e, "statement"))
             continue
         kind = _place_kind(text, place, s, e)
         if kind:
-            places.append(PlaceHit(place, s, e, kind))
+            place_hits.append(PlaceHit(place, s, e, kind))
     if not full:
-        return Entities(people, (), tuple(places), None)
-    place_spans = [(p.start, p.end) for p in places]
+        return Entities(hits, (), tuple(place_hits), None)
+    place_spans = [(p.start, p.end) for p in place_hits]
     parties = tuple(
         (name, s, e)
         for name, s, e in topic.parties.find(text)
@@ -163,6 +177,6 @@ def analyse(text: str, topic: Topic, *, full: bool = True) -> Entities:
     )
     generic = None
     m = _GENERIC_SUBJECT.search(text)
-    if m and not any(h.start < m.start() and not h.relational for h in people):
+    if m and not any(h.start < m.start() and not h.relational for h in hits):
         generic = m.start()
-    return Entities(people, parties, tuple(places), generic)
+    return Entities(hits, parties, tuple(place_hits), generic)

@@ -9,51 +9,52 @@ from datetime import date
 
 from bot.tracker.dates import ROLE_EVENT, DateSpan
 from bot.tracker.extract.entities import Entities, PlaceHit
+from bot.tracker.prefilter import Prefiltered
 from bot.tracker.text import Sentence
 from bot.tracker.timecues import clause_tense
 from bot.tracker.topic import Person, Place, Topic
 
-_TRIGGER = re.compile(
+_TRIGGER = Prefiltered(
     r"(?i)\b(?:meet|meets|met|meeting|meetings|talks|negotiations|negotiating round|summit"
     r"|(?:next|new|another|fresh|second|third|fourth|first|latest|last) round"
     r"|rounds? of (?:talks|negotiations|consultations|dialogue)|sat down|sit down|hosted"
     r"|reconven(?:e|es|ed|ing)|consultations|visit(?:ed|s|ing)?|trip to|travel(?:l?ed|s|ing)? to"
     r"|heading to|headed to|flew to|fly(?:ing)? to|arrived? in|arrives in|going to (?=[A-Z]))\b"
 )
-_WEAK_TRIGGER = re.compile(r"(?i)\b(?:discussions|dialogue)\b(?=[^.]{0,40}\btake place\b)")
-_CALL = re.compile(
+_WEAK_TRIGGER = Prefiltered(r"(?i)\b(?:discussions|dialogue)\b(?=[^.]{0,40}\btake place\b)")
+_CALL = Prefiltered(
     r"(?i)\b(?:phone|telephone|video)[- ]?(?:call|conversation|talks?)\b|\b(?:a|the|their|his"
     r"|her|another|held a|had a) call\b|\bspoke (?:by|over the|on the) (?:phone|telephone)\b"
     r"|\bcall(?:ed)? with\b|\bphoned\b|\bspoke (?:with|to)\b|\btalked (?:by phone|with|to)\b"
     r"|\bconversation with\b"
 )
-_NOT_MEETING = re.compile(
+_NOT_MEETING = Prefiltered(
     r"(?i)\bmeeting (?:schedules?|the (?:demands|requirements|conditions|needs))\b"
     r"|\b(?:press|news) conference\b|\binterview\b|\bbriefing\b"
 )
-_ROUND_REF = re.compile(
+_ROUND_REF = Prefiltered(
     r"(?i)\b(?:next|new|another|fresh|second|third|fourth|latest) round\b|\breconven|\bresume"
 )
-_TRILATERAL = re.compile(
+_TRILATERAL = Prefiltered(
     r"(?i)\btrilateral\b|\bthree-way\b|\b(?:all|the) three (?:countries|sides|parties|delegations)"
 )
-_CANCELLED = re.compile(
+_CANCELLED = Prefiltered(
     r"(?i)\b(?:cancel(?:l?ed|s|ling)?|called off|scrapped|(?:will|would) not take place"
     r"|won't take place|no longer (?:take place|happen))\b"
 )
-_POSTPONED = re.compile(
+_POSTPONED = Prefiltered(
     r"(?i)\b(?:postpon(?:e|ed|es|ing)|delayed|put off|pushed back|rescheduled)\b"
 )
-_PLANNED_NOUN = re.compile(
+_PLANNED_NOUN = Prefiltered(
     r"(?i)\b(?:next|upcoming|planned|proposed|possible|potential|expected|future) (?:round|meeting|"
     r"talks|summit|visit|trip)\b|\bagreed to meet\b|\binvit(?:ed|ation)\b"
 )
-_HELD_NOUN = re.compile(
+_HELD_NOUN = Prefiltered(
     r"(?i)\b(?:recent|latest|last|previous|past|earlier) (?:\w+ )?(?:round|meeting|talks|summit|visit)|\bafter (?:\w+ ){0,4}(?:talks|negotiations|meeting)"
 )
-_PRONOUN_SUBJECT = re.compile(r"(?i)\b(?:he|she)\b")
+_PRONOUN_SUBJECT = Prefiltered(r"(?i)\b(?:he|she)\b")
 # Headlines report events in the present tense: "Zelensky and Trump meet in Davos".
-_HEADLINE_EVENT = re.compile(
+_HEADLINE_EVENT = Prefiltered(
     r"(?i)\b(?:meets?|holds?|hosts?|speaks? (?:with|to)|talks? (?:with|to)|sits? down|visits)\b"
 )
 
