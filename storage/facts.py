@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, or_, select, update
@@ -41,12 +41,43 @@ DOCUMENT = DocumentRow.__table__
 DOCUMENT_STATUS = DocumentStatusRow.__table__
 OUTBOX = OutboxRow.__table__
 # Built once: the SET / VALUES columns come from the parameters, so the compiled SQL is cached.
-_UPDATE_MEETING = update(MEETING).where(MEETING.c.id == bindparam("mid"))
-_INSERT_MEETING = insert(MEETING).returning(MEETING.c.id)
-_RECENT_MEETINGS = select(MEETING).order_by(MEETING.c.id.desc()).limit(CANDIDATE_LIMIT)
+_UPDATE_MEETING = (
+    update(MEETING)
+    .where(MEETING.c.id == bindparam("mid"))
+    .values(revision=MEETING.c.revision + 1)
+    .returning(MEETING.c.revision)
+)
+_INSERT_MEETING = insert(MEETING).returning(MEETING.c.id, MEETING.c.revision)
+_RECENT_MEETINGS = (
+    select(MEETING.c.id, MEETING.c.revision).order_by(MEETING.c.id.desc()).limit(CANDIDATE_LIMIT)
+)
 _NEAR_MEETINGS = _RECENT_MEETINGS.where(
     or_(MEETING.c.date.is_(None), MEETING.c.date.between(bindparam("lo"), bindparam("hi")))
 )
+_MEETINGS_BY_ID = select(MEETING).where(MEETING.c.id.in_(bindparam("ids", expanding=True)))
+MEETING_CACHE_SIZE = 5000
+
+
+class MeetingCache:
+    """Meetings read by earlier transactions, by id, each with the revision it was read at.
+
+    A candidate is taken from here only if the stored row still has that revision, so
+    the cache never serves a stale meeting, whoever changed it. It only learns rows read
+    by transactions that committed (see :meth:`FactWriter.commit_reads`).
+    """
+
+    def __init__(self, size: int = MEETING_CACHE_SIZE) -> None:
+        self.size = size
+        self._rows: dict[int, tuple[int, Meeting]] = {}
+
+    def get(self, meeting_id: int, revision: int) -> Meeting | None:
+        hit = self._rows.get(meeting_id)
+        return hit[1] if hit is not None and hit[0] == revision else None
+
+    def update(self, rows: dict[int, tuple[int, Meeting]]) -> None:
+        if len(self._rows) + len(rows) > self.size:
+            self._rows = {}
+        self._rows.update(rows)
 
 
 def sentence_hash(text: str) -> str:
@@ -64,6 +95,17 @@ def meeting_from_row(row: Any, **extra: Any) -> Meeting:
     )  # fmt: skip
 
 
+def _meeting_from_draft(meeting_id: int, d: MeetingDraft, now: datetime) -> Meeting:
+    """The ``Meeting`` a row holds once ``d`` is written to it (as ``meeting_from_row`` reads it)."""
+    last = d.last_reported.astimezone(UTC) if d.last_reported else None
+    return Meeting(
+        id=meeting_id, date=d.date, date_end=d.date_end, date_precision=d.date_precision,
+        place=d.place, country=d.country, format=d.format, status=d.status,
+        parties=tuple(d.parties), participants=tuple(d.participants),
+        conflicts=tuple(d.conflicts), updated_at=now.astimezone(UTC), last_reported=last,
+    )  # fmt: skip
+
+
 @dataclass
 class _Event:
     article_id: int
@@ -73,8 +115,12 @@ class _Event:
 class FactWriter:
     """Reconcile articles into one open transaction; call :meth:`finish` before commit."""
 
-    def __init__(self, conn: Connection, now: datetime, suppressed: bool) -> None:
+    def __init__(
+        self, conn: Connection, now: datetime, suppressed: bool, cache: MeetingCache | None = None
+    ) -> None:
         self.conn, self.now, self.suppressed = conn, now, suppressed
+        self.cache = cache or MeetingCache()
+        self._read: dict[int, tuple[int, Meeting]] = {}  # meetings this transaction read
         self._docs: dict[str, Document] | None = None
         self._doc_ids: dict[str, int] = {}
         self._new_docs: dict[str, str] = {}  # key → name, inserted in finish()
@@ -105,10 +151,26 @@ class FactWriter:
         dates = [m.date for m in extraction.meetings if m.date]
         if dates:
             window = {"lo": min(dates) - CANDIDATE_WINDOW, "hi": max(dates) + CANDIDATE_WINDOW}
-            rows = self.conn.execute(_NEAR_MEETINGS, window)
+            versions = self.conn.execute(_NEAR_MEETINGS, window).all()
         else:
-            rows = self.conn.execute(_RECENT_MEETINGS)
-        return [meeting_from_row(r) for r in rows]
+            versions = self.conn.execute(_RECENT_MEETINGS).all()
+        found = {mid: self._known(mid, rev) for mid, rev in versions}
+        missing = [mid for mid, meeting in found.items() if meeting is None]
+        if missing:
+            for row in self.conn.execute(_MEETINGS_BY_ID, {"ids": missing}):
+                found[row.id] = meeting_from_row(row)
+                self._read[row.id] = (row.revision, found[row.id])
+        return [found[mid] for mid, _ in versions]
+
+    def _known(self, meeting_id: int, revision: int) -> Meeting | None:
+        mine = self._read.get(meeting_id)
+        if mine is not None:
+            return mine[1] if mine[0] == revision else None
+        return self.cache.get(meeting_id, revision)
+
+    def commit_reads(self) -> None:
+        """After the transaction committed: what it read may serve later transactions."""
+        self.cache.update(self._read)
 
     def _documents(self) -> dict[str, Document]:
         if self._docs is None:
@@ -127,11 +189,13 @@ class FactWriter:
             "conflicts": list(d.conflicts), "updated_at": self.now, "last_reported": d.last_reported,
         }  # fmt: skip
         if d.id:
-            self.conn.execute(_UPDATE_MEETING, {"mid": d.id, **values})
             meeting_id = d.id
+            revision = self.conn.execute(_UPDATE_MEETING, {"mid": d.id, **values}).scalar_one()
         else:
             values["created_at"] = self.now
-            meeting_id = self.conn.execute(_INSERT_MEETING, values).scalar_one()
+            meeting_id, revision = self.conn.execute(_INSERT_MEETING, values).one()
+        # every column was just written: the row now is the draft (at the returned revision)
+        self._read[meeting_id] = (revision, _meeting_from_draft(meeting_id, d, self.now))
         for m in d.new_sources:
             key = (meeting_id, article.id, sentence_hash(m.evidence))
             if key in self._source_keys:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.tracker.models import Article, Change, Extraction, Relevance
 from bot.tracker.ports import IngestItem, IngestResult
 from storage.db import write_lock
-from storage.facts import ARTICLE, FactWriter
+from storage.facts import ARTICLE, FactWriter, MeetingCache
 from storage.models import OutboxRow
 
 
@@ -38,6 +38,8 @@ def _article_values(item: IngestItem, now: datetime, suppressed: bool) -> dict:
 
 class IngestMixin:
     """The writing half of ``Repository`` (which provides ``engine``)."""
+
+    _meeting_cache: MeetingCache
 
     def ingest(
         self,
@@ -82,11 +84,12 @@ class IngestMixin:
                 if item.article.key not in known:
                     new.setdefault(item.article.key, item)
             ids = self._insert_articles(conn, list(new.values()), now, suppressed)
-            writer = FactWriter(conn, now, suppressed)
+            writer = FactWriter(conn, now, suppressed, self._meeting_cache)
             for key, item in new.items():
                 if _has_facts(item):
                     writer.add(replace(item.article, id=ids[key]), item.extraction)
             facts = writer.finish()
+        writer.commit_reads()
         results, stored = [], set()
         for item in items:
             key = item.article.key

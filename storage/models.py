@@ -96,6 +96,7 @@ class MeetingRow(SQLModel, table=True):
     created_at: datetime | None = _ts()
     updated_at: datetime | None = _ts(index=True)
     last_reported: datetime | None = _ts()  # publication time of the newest report
+    revision: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # +1 per update
 
 
 class MeetingSourceRow(SQLModel, table=True):

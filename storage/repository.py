@@ -23,7 +23,7 @@ from bot.tracker.models import (
     MeetingStatusEntry,
     Source,
 )
-from storage.facts import meeting_from_row
+from storage.facts import MeetingCache, meeting_from_row
 from storage.ingest import IngestMixin, change_from_row
 from storage.models import (
     ArticleRow,
@@ -41,6 +41,7 @@ class Repository(IngestMixin):
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        self._meeting_cache = MeetingCache()  # candidate meetings for the writer
 
     # --- articles -------------------------------------------------------------------
 

@@ -104,3 +104,40 @@ def test_postgres_writers_need_no_process_lock(pg_url: str) -> None:
             assert held is None  # a no-op context: PostgreSQL has row locks
     finally:
         eng.dispose()
+
+
+def test_a_meeting_changed_by_another_writer_is_never_served_from_the_cache(engine) -> None:
+    mine, other = Repository(engine), Repository(engine)  # two processes, two caches
+    moscow = date(2026, 1, 22)
+    planned = meeting("planned", moscow, "Moscow", evidence="Witkoff heads to Moscow.")
+    held = meeting("held", moscow, None, evidence="Putin met Witkoff on Thursday.")
+    mine.ingest_many([item("a", date(2026, 1, 20), planned)], now=NOW)
+    mine.ingest_many([item("b", date(2026, 1, 21), planned)], now=NOW)  # read: now cached
+    (by_other,) = other.ingest_many([item("c", date(2026, 1, 23), held)], now=NOW)
+    assert [c.kind for c in by_other.changes] == ["meeting_held"]
+    (again,) = mine.ingest_many([item("d", date(2026, 1, 24), held, outlet="Third")], now=NOW)
+    assert again.changes == ()  # a stale "planned" copy would announce it held a second time
+    (m,), _ = mine.meetings("all", date(2026, 1, 27))
+    assert m.status == "held" and m.report_count == 4
+
+
+def test_meeting_cache_serves_only_the_revision_it_read() -> None:
+    from bot.tracker.models import Meeting
+    from storage.facts import MeetingCache
+
+    cache = MeetingCache(size=2)
+    m = Meeting(id=1, date=None, date_end=None, date_precision=None, place=None, country=None, format="call", status="held", parties=(), participants=())  # fmt: skip
+    cache.update({1: (3, m)})
+    assert cache.get(1, 3) is m and cache.get(1, 4) is None and cache.get(2, 1) is None
+    cache.update({2: (1, m), 3: (1, m)})  # over its size: starts afresh
+    assert cache.get(1, 3) is None and cache.get(3, 1) is m
+
+
+def test_the_models_and_the_migrations_agree(engine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == []
