@@ -5,13 +5,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, or_
+from sqlalchemy import Engine, bindparam, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.db import write_session
 from storage.models import ArticleRow, FeedRow, MetaRow, OutboxRow
 
 YAML_IMPORTED = "feeds_yaml_imported"
+_ARTICLE = ArticleRow.__table__
+_RECENT_KEYS = (
+    sa_select(_ARTICLE.c.key)
+    .where(_ARTICLE.c.feed_id == bindparam("feed"))
+    .order_by(_ARTICLE.c.id.desc())
+    .limit(bindparam("limit"))
+)
 
 
 class FeedExists(ValueError):
@@ -170,9 +178,8 @@ class FeedStore:
 
     def recent_keys(self, feed_id: int, limit: int = 2000) -> set[str]:
         """Keys of the articles this feed delivered most recently (its entries seen before)."""
-        with Session(self.engine) as s:
-            q = select(ArticleRow.key).where(ArticleRow.feed_id == feed_id)
-            return set(s.exec(q.order_by(col(ArticleRow.id).desc()).limit(limit)).all())
+        with self.engine.connect() as conn:  # Core: called once per fetched feed
+            return set(conn.execute(_RECENT_KEYS, {"feed": feed_id, "limit": limit}).scalars())
 
 
 def _success(

@@ -5,6 +5,7 @@ Never a "newest timestamp seen" mark: keys survive reordering, edits and dropped
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -46,6 +47,7 @@ def _is_tracking(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
+@functools.lru_cache(maxsize=1024)  # a feed's own URL scopes every GUID it carries
 def canonical_url(url: str) -> str:
     """Normalise a URL: lower-case scheme/host, no default port, fragment or tracking params, sorted query."""
     parts = urlsplit(url.strip())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import calendar
+import functools
 import hashlib
 import io
 import re
@@ -149,10 +150,13 @@ def _content(entry: Any) -> str:
 
 
 def _item(entry: Any, feed_url: str) -> FeedItem:
-    guid = entry.get("id") if isinstance(entry.get("id"), str) else None
-    url = _http_url(entry.get("link"), feed_url)
-    title = plain_line(entry.get("title"))
-    summary = html_to_text(entry.get("summary"))
+    # dict.get: none of these keys has an alias or fallback in FeedParserDict, whose own
+    # get() costs several times more
+    get = functools.partial(dict.get, entry)
+    guid = get("id") if isinstance(get("id"), str) else None
+    url = _http_url(get("link"), feed_url)
+    title = plain_line(get("title"))
+    summary = html_to_text(get("summary"))
     content = _content(entry)
     return FeedItem(
         key=entry_key(guid, url, title, content or summary, scope=feed_url),
@@ -161,9 +165,9 @@ def _item(entry: Any, feed_url: str) -> FeedItem:
         title=title,
         summary_text=summary,
         content_text=content,
-        published=_utc(entry.get("published_parsed")),
-        updated=_utc(dict.get(entry, "updated_parsed")),  # no deprecated fallback
-        author=plain_line(entry.get("author")) or None,
+        published=_utc(get("published_parsed")),
+        updated=_utc(get("updated_parsed")),  # no deprecated fallback
+        author=plain_line(get("author")) or None,
         canonical_url=canonical_url(url) if url else None,
     )
 
