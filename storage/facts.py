@@ -55,6 +55,20 @@ _NEAR_MEETINGS = _RECENT_MEETINGS.where(
     or_(MEETING.c.date.is_(None), MEETING.c.date.between(bindparam("lo"), bindparam("hi")))
 )
 _MEETINGS_BY_ID = select(MEETING).where(MEETING.c.id.in_(bindparam("ids", expanding=True)))
+_INSERT_SOURCES = insert(SOURCE)
+_INSERT_MEETING_STATUSES = insert(MEETING_STATUS)
+_INSERT_DOCUMENT_STATUSES = insert(DOCUMENT_STATUS)
+_INSERT_EVENTS = insert(OUTBOX).returning(OUTBOX.c.id, sort_by_parameter_order=True)
+_UPDATE_COUNTS = (
+    update(ARTICLE)
+    .where(ARTICLE.c.id == bindparam("aid"))
+    .values(facts_count=bindparam("facts"), events_count=bindparam("events"))
+)
+_UPDATE_DOCUMENT = (
+    update(DOCUMENT)
+    .where(DOCUMENT.c.id == bindparam("did"))
+    .values(status=bindparam("st"), status_text=bindparam("txt"), as_of=bindparam("when"))
+)
 MEETING_CACHE_SIZE = 5000
 
 
@@ -258,14 +272,13 @@ class FactWriter:
         """Write the queued rows; return article id → (change events, facts count)."""
         conn = self.conn
         if self._sources:
-            conn.execute(insert(SOURCE), self._sources)
+            conn.execute(_INSERT_SOURCES, self._sources)
         if self._meeting_statuses:
-            conn.execute(insert(MEETING_STATUS), self._meeting_statuses)
+            conn.execute(_INSERT_MEETING_STATUSES, self._meeting_statuses)
         self._write_documents()
         changes: dict[int, list[Change]] = {aid: [] for aid in self._counts}
         if self._events:
-            stmt = insert(OUTBOX).returning(OUTBOX.c.id, sort_by_parameter_order=True)
-            ids = conn.execute(stmt, [e.values for e in self._events]).scalars().all()
+            ids = conn.execute(_INSERT_EVENTS, [e.values for e in self._events]).scalars().all()
             for event, event_id in zip(self._events, ids, strict=True):
                 v = event.values
                 changes[event.article_id].append(
@@ -275,9 +288,7 @@ class FactWriter:
                 )
         if self._counts:
             conn.execute(
-                update(ARTICLE)
-                .where(ARTICLE.c.id == bindparam("aid"))
-                .values(facts_count=bindparam("facts"), events_count=bindparam("events")),
+                _UPDATE_COUNTS,
                 [
                     {"aid": aid, "facts": facts, "events": len(changes[aid])}
                     for aid, facts in self._counts.items()
@@ -292,14 +303,10 @@ class FactWriter:
             self._doc_ids[key] = conn.execute(stmt).scalar_one()
         if self._doc_statuses:
             rows = [{**v, "document_id": self._doc_ids[key]} for key, v in self._doc_statuses]
-            conn.execute(insert(DOCUMENT_STATUS), rows)
+            conn.execute(_INSERT_DOCUMENT_STATUSES, rows)
         if self._docs_current:
             conn.execute(
-                update(DOCUMENT)
-                .where(DOCUMENT.c.id == bindparam("did"))
-                .values(
-                    status=bindparam("st"), status_text=bindparam("txt"), as_of=bindparam("when")
-                ),
+                _UPDATE_DOCUMENT,
                 [
                     {
                         "did": self._doc_ids[k],

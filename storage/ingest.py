@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.tracker.models import Article, Change, Extraction, Relevance
@@ -19,6 +19,17 @@ from bot.tracker.ports import IngestItem, IngestResult
 from storage.db import write_lock
 from storage.facts import ARTICLE, FactWriter, MeetingCache
 from storage.models import OutboxRow
+
+# Built once (expanding parameters), so each batch reuses the compiled SQL.
+_KNOWN_KEYS = select(ARTICLE.c.key, ARTICLE.c.id).where(
+    ARTICLE.c.key.in_(bindparam("keys", expanding=True))
+)
+_INSERT_ARTICLES = insert(ARTICLE).returning(ARTICLE.c.key, ARTICLE.c.id)
+_OWN_CLUSTERS = (
+    update(ARTICLE)
+    .where(ARTICLE.c.id.in_(bindparam("ids", expanding=True)))
+    .values(cluster_id=ARTICLE.c.id)
+)
 
 
 def _has_facts(item: IngestItem) -> bool:
@@ -74,11 +85,7 @@ class IngestMixin:
     ) -> list[IngestResult]:
         with write_lock(self.engine), self.engine.begin() as conn:
             keys = list({i.article.key for i in items})
-            known = dict(
-                conn.execute(
-                    select(ARTICLE.c.key, ARTICLE.c.id).where(ARTICLE.c.key.in_(keys))
-                ).all()
-            )
+            known = dict(conn.execute(_KNOWN_KEYS, {"keys": keys}).all())
             new: dict[str, IngestItem] = {}
             for item in items:  # a key repeated within the batch keeps its first entry
                 if item.article.key not in known:
@@ -111,12 +118,10 @@ class IngestMixin:
         if not items:
             return {}
         rows = [_article_values(i, now, suppressed) for i in items]
-        ids = dict(conn.execute(insert(ARTICLE).returning(ARTICLE.c.key, ARTICLE.c.id), rows).all())
+        ids = dict(conn.execute(_INSERT_ARTICLES, rows).all())
         own = [ids[i.article.key] for i in items if i.cluster_id is None]
         if own:  # an article outside any cluster is its own cluster
-            conn.execute(
-                update(ARTICLE).where(ARTICLE.c.id.in_(own)).values(cluster_id=ARTICLE.c.id)
-            )
+            conn.execute(_OWN_CLUSTERS, {"ids": own})
         return ids
 
 
