@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, or_, select, update
 
 from bot.tracker.models import Article, Change, Document, Extraction, Meeting
 from bot.tracker.reconcile import DocumentEntry, MeetingDraft, PendingChange, reconcile
+from storage.meeting_cache import MeetingCache, meeting_from_draft, meeting_from_row
 from storage.models import (
     ArticleRow,
     DocumentRow,
@@ -69,55 +70,10 @@ _UPDATE_DOCUMENT = (
     .where(DOCUMENT.c.id == bindparam("did"))
     .values(status=bindparam("st"), status_text=bindparam("txt"), as_of=bindparam("when"))
 )
-MEETING_CACHE_SIZE = 5000
-
-
-class MeetingCache:
-    """Meetings read by earlier transactions, by id, each with the revision it was read at.
-
-    A candidate is taken from here only if the stored row still has that revision, so
-    the cache never serves a stale meeting, whoever changed it. It only learns rows read
-    by transactions that committed (see :meth:`FactWriter.commit_reads`).
-    """
-
-    def __init__(self, size: int = MEETING_CACHE_SIZE) -> None:
-        self.size = size
-        self._rows: dict[int, tuple[int, Meeting]] = {}
-
-    def get(self, meeting_id: int, revision: int) -> Meeting | None:
-        hit = self._rows.get(meeting_id)
-        return hit[1] if hit is not None and hit[0] == revision else None
-
-    def update(self, rows: dict[int, tuple[int, Meeting]]) -> None:
-        if len(self._rows) + len(rows) > self.size:
-            self._rows = {}
-        self._rows.update(rows)
 
 
 def sentence_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
-
-
-def meeting_from_row(row: Any, **extra: Any) -> Meeting:
-    """A ``Meeting`` from a meeting row (ORM object or Core row), without sources."""
-    return Meeting(
-        id=row.id, date=row.date, date_end=row.date_end, date_precision=row.date_precision,
-        place=row.place, country=row.country, format=row.format, status=row.status,
-        parties=tuple(row.parties or ()), participants=tuple(row.participants or ()),
-        conflicts=tuple(row.conflicts or ()), updated_at=row.updated_at,
-        last_reported=row.last_reported, **extra,
-    )  # fmt: skip
-
-
-def _meeting_from_draft(meeting_id: int, d: MeetingDraft, now: datetime) -> Meeting:
-    """The ``Meeting`` a row holds once ``d`` is written to it (as ``meeting_from_row`` reads it)."""
-    last = d.last_reported.astimezone(UTC) if d.last_reported else None
-    return Meeting(
-        id=meeting_id, date=d.date, date_end=d.date_end, date_precision=d.date_precision,
-        place=d.place, country=d.country, format=d.format, status=d.status,
-        parties=tuple(d.parties), participants=tuple(d.participants),
-        conflicts=tuple(d.conflicts), updated_at=now.astimezone(UTC), last_reported=last,
-    )  # fmt: skip
 
 
 @dataclass
@@ -209,7 +165,7 @@ class FactWriter:
             values["created_at"] = self.now
             meeting_id, revision = self.conn.execute(_INSERT_MEETING, values).one()
         # every column was just written: the row now is the draft (at the returned revision)
-        self._read[meeting_id] = (revision, _meeting_from_draft(meeting_id, d, self.now))
+        self._read[meeting_id] = (revision, meeting_from_draft(meeting_id, d, self.now))
         for m in d.new_sources:
             key = (meeting_id, article.id, sentence_hash(m.evidence))
             if key in self._source_keys:

@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from bot.tracker.models import Article, Change, Extraction, Relevance
 from bot.tracker.ports import IngestItem, IngestResult
 from storage.db import write_lock
-from storage.facts import ARTICLE, FactWriter, MeetingCache
+from storage.facts import ARTICLE, FactWriter
+from storage.meeting_cache import MeetingCache
 from storage.models import OutboxRow
 
 # Built once (expanding parameters), so each batch reuses the compiled SQL.

@@ -23,8 +23,8 @@ from bot.tracker.models import (
     MeetingStatusEntry,
     Source,
 )
-from storage.facts import MeetingCache, meeting_from_row
 from storage.ingest import IngestMixin, change_from_row
+from storage.meeting_cache import MeetingCache, meeting_from_row
 from storage.models import (
     ArticleRow,
     DocumentRow,

@@ -123,7 +123,7 @@ def test_a_meeting_changed_by_another_writer_is_never_served_from_the_cache(engi
 
 def test_meeting_cache_serves_only_the_revision_it_read() -> None:
     from bot.tracker.models import Meeting
-    from storage.facts import MeetingCache
+    from storage.meeting_cache import MeetingCache
 
     cache = MeetingCache(size=2)
     m = Meeting(id=1, date=None, date_end=None, date_precision=None, place=None, country=None, format="call", status="held", parties=(), participants=())  # fmt: skip
