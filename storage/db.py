@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session
@@ -99,6 +99,22 @@ def write_session(engine: Engine) -> Iterator[Session]:
     """A session in one write transaction (committed on success), taking the write lock."""
     with write_lock(engine), Session(engine) as session, session.begin():
         yield session
+
+
+FACTS_LOCK_KEY = 0x5061726C6579  # "Parley": the advisory lock of fact writers
+
+
+def lock_facts(conn: Connection) -> None:
+    """Make this transaction the only one reconciling facts until it ends.
+
+    Reconciliation reads meetings and then writes them: two transactions doing it at
+    once could both create the same meeting, or deadlock updating two meetings in
+    opposite orders. On PostgreSQL a transaction-scoped advisory lock serializes fact
+    writers across processes (articles without facts never take it); SQLite already
+    has a single writer.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FACTS_LOCK_KEY})
 
 
 def is_postgres(engine: Engine) -> bool:

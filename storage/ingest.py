@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.tracker.models import Article, Change, Extraction, Relevance
 from bot.tracker.ports import IngestItem, IngestResult
-from storage.db import write_lock
+from storage.db import lock_facts, write_lock
 from storage.facts import ARTICLE, FactWriter
 from storage.meeting_cache import MeetingCache
 from storage.models import OutboxRow
@@ -93,6 +93,8 @@ class IngestMixin:
                     new.setdefault(item.article.key, item)
             ids = self._insert_articles(conn, list(new.values()), now, suppressed)
             writer = FactWriter(conn, now, suppressed, self._meeting_cache)
+            if any(_has_facts(i) for i in new.values()):
+                lock_facts(conn)
             for key, item in new.items():
                 if _has_facts(item):
                     writer.add(replace(item.article, id=ids[key]), item.extraction)

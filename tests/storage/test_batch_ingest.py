@@ -141,3 +141,32 @@ def test_the_models_and_the_migrations_agree(engine) -> None:
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     assert diff == []
+
+
+def test_concurrent_writers_report_one_new_meeting_once(pg_url: str) -> None:
+    """PostgreSQL, several workers at once: one meeting, not one per worker, no deadlock."""
+    eng = make_engine(pg_url)
+    try:
+        upgrade(eng)
+        workers = 6
+        start = threading.Barrier(workers)
+        errors: list[BaseException] = []
+        held = meeting("held", date(2026, 1, 22), "Moscow", evidence="Putin met Witkoff.")
+
+        def report(n: int) -> None:
+            try:
+                start.wait(10)
+                Repository(eng).ingest_many([item(f"w{n}", date(2026, 1, 23), held)], now=NOW)
+            except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+                errors.append(exc)
+
+        threads = [threading.Thread(target=report, args=(n,)) for n in range(workers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert errors == []
+        (m,), total = Repository(eng).meetings("all", date(2026, 1, 27))
+        assert total == 1 and m.report_count == workers
+    finally:
+        eng.dispose()
