@@ -52,7 +52,7 @@ def _tally(items: Sequence[Sentence], topic: Topic) -> _Tally:
             for start, end in terms:
                 term = s.norm[start:end]
                 tally.strong.setdefault(term.casefold(), term)
-        for label in {label for label, _, _ in misses}:  # as near_miss_labels(s.norm)
+        for label in sorted({label for label, _, _ in misses}):  # sorted: the same order every run
             tally.near[label] += 1
             if s.is_title:
                 tally.title_near.add(label)

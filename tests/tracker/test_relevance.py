@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -112,3 +115,23 @@ def test_articles_naming_no_side_are_rejected_cheaply_and_names_still_count() ->
     assert not extract("Talks", salad, None).relevance.relevant
     assert "Russia" in _sides_named("", "The Kremlin said on Monday.", topic)
     assert {"United States", "Ukraine"} <= _sides_named("", "U.S.-Ukrainian talks in Kyiv.", topic)
+
+
+def test_tied_near_miss_reasons_come_in_the_same_order_in_every_process() -> None:
+    """Reasons are stored and shown by `parley why`: they must not depend on the hash seed."""
+    code = (
+        "from bot.tracker.relevance import assess; from bot.tracker.topic import load_topic;"
+        "print(assess('Talks', 'Maduro spoke of Gaza and of football in Caracas.', load_topic()).reasons)"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(outputs) == 1, outputs
+    assert "near-miss" in outputs.pop()
