@@ -61,6 +61,20 @@ def workers_cpu(pool: ProcessPoolExecutor) -> float:
     return total
 
 
+def workers_peak_mb(pool: ProcessPoolExecutor) -> float:
+    """Sum of the worker processes' peak resident memory (VmHWM; Linux /proc; 0 elsewhere)."""
+    total = 0.0
+    for pid in list(getattr(pool, "_processes", None) or {}):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1]) / 1024
+    return total
+
+
 def add_feeds(engine, base: str, n: int) -> None:
     with engine.begin() as conn:
         conn.execute(
@@ -87,7 +101,8 @@ async def run(args: argparse.Namespace) -> bool:
     add_feeds(engine, base, args.feeds)
     clock = FixedClock(T0)
     dbx = db_executor()
-    cpu = ProcessPoolExecutor(args.workers)
+    # as the bot runs them: workers start from a fork server (bot/__main__.py)
+    cpu = ProcessPoolExecutor(args.workers, mp_context=multiprocessing.get_context("forkserver"))
     repo = AsyncProxy(Repository(engine), dbx)
     tracker = Tracker(repo, AsyncProxy(OutboxStore(engine), dbx), clock)
     rows = []
@@ -114,7 +129,7 @@ async def run(args: argparse.Namespace) -> bool:
                         "first" if cycle == 0 else f"steady {cycle}",
                         time.perf_counter() - start,
                         stats,
-                        rss_mb(),
+                        rss_mb() + workers_peak_mb(cpu),
                         time.process_time() - cpu_start,
                         workers_cpu(cpu) - workers_start,
                     )
@@ -129,12 +144,13 @@ async def run(args: argparse.Namespace) -> bool:
         f"store={engine.dialect.name}, cpu workers={args.workers}"
     )
     print(
-        f"{'cycle':<10} {'wall s':>8} {'fetched':>8} {'304':>6} {'new items':>10} {'relevant':>9} {'items/s':>9} {'peak MB':>8} {'main CPU s':>10} {'workers CPU s':>13}"
+        f"{'cycle':<10} {'wall s':>8} {'fetched':>8} {'304':>6} {'new items':>10} {'relevant':>9} {'items/s':>9} {'peak MB*':>8} {'main CPU s':>10} {'workers CPU s':>13}"
     )
     for name, seconds, s, mb, main_cpu, workers in rows:
         print(
             f"{name:<10} {seconds:>8.1f} {s.fetched:>8} {s.not_modified:>6} {s.new_entries:>10} {s.relevant:>9} {s.new_entries / seconds:>9.0f} {mb:>8.0f} {main_cpu:>10.1f} {workers:>13.1f}"
         )
+    print("* peak resident memory of the main process plus each worker process's peak")
     fp_rate = fp_items / fp_seconds
     first = rows[0][2].new_entries / rows[0][1]
     print(
