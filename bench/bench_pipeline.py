@@ -31,6 +31,7 @@ from bench import feedparser_alone  # noqa: E402
 from bench.farm import serve_farm  # noqa: E402
 from bot.feeds.fetcher import FeedFetcher, make_session, user_agent  # noqa: E402
 from bot.feeds.poller import Poller, PollPolicy, PollStats  # noqa: E402
+from bot.feeds.workers import cpu_pool  # noqa: E402
 from bot.tracker.ports import FixedClock  # noqa: E402
 from bot.tracker.service import Tracker  # noqa: E402
 from storage.async_store import AsyncProxy, db_executor  # noqa: E402
@@ -101,8 +102,7 @@ async def run(args: argparse.Namespace) -> bool:
     add_feeds(engine, base, args.feeds)
     clock = FixedClock(T0)
     dbx = db_executor()
-    # as the bot runs them: workers start from a fork server (bot/__main__.py)
-    cpu = ProcessPoolExecutor(args.workers, mp_context=multiprocessing.get_context("forkserver"))
+    cpu = cpu_pool(args.workers)  # as the bot runs them
     repo = AsyncProxy(Repository(engine), dbx)
     tracker = Tracker(repo, AsyncProxy(OutboxStore(engine), dbx), clock)
     rows = []

@@ -8,10 +8,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import multiprocessing
 import sys
 from collections.abc import AsyncIterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +22,7 @@ from bot.feeds.admin import FeedAdmin
 from bot.feeds.defaults import FeedsFileError
 from bot.feeds.fetcher import FeedFetcher, make_session, user_agent
 from bot.feeds.poller import Poller
+from bot.feeds.workers import cpu_pool
 from bot.health import Metrics
 from bot.tracker.ports import Clock, FixedClock, SystemClock
 from bot.tracker.seeds import SeedError
@@ -90,10 +89,7 @@ def build_core(settings: Settings, *, migrate: bool = True) -> Core:
     @asynccontextmanager
     async def make_poller(progress: Any = None) -> AsyncIterator[Poller]:
         # feed parsing and extraction are CPU-bound: worker processes use every core
-        workers = settings.cpu_workers
-        # forkserver: never fork this process (its threads may hold locks) into a worker
-        context = multiprocessing.get_context("forkserver")
-        cpu = ProcessPoolExecutor(workers, mp_context=context) if workers else None
+        cpu = cpu_pool(settings.cpu_workers)
         try:
             async with make_fetcher() as fetcher:
                 yield Poller(feed_store, tracker, fetcher, progress=progress, cpu=cpu)
