@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 from bench import feedparser_alone  # noqa: E402
-from bench.farm import ITEMS, render_feed, serve_farm  # noqa: E402, F401 (render_feed: re-exported)
+from bench.farm import ITEMS, serve_farm  # noqa: E402
 from bot.feeds.errors import FeedError  # noqa: E402
 from bot.feeds.fetcher import FeedFetcher, make_session, user_agent  # noqa: E402
 from bot.feeds.parser import parse_feed, parse_feed_async  # noqa: E402
